@@ -1,0 +1,175 @@
+import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import { modelOptionFields, tierProperty } from '../shared/n8n/model-options.ts';
+import { ROLE_PRESETS } from '../shared/roles/index.ts';
+
+const FAMILY_LABEL = { incident: 'Incident', review: 'PR Review', cost: 'Cloud Cost', custom: 'Custom' } as const;
+
+export const roleOptions: INodePropertyOptions[] = [
+	...ROLE_PRESETS.map((role) => ({
+		name: `${FAMILY_LABEL[role.family]}: ${role.name}`,
+		value: role.id,
+		description: `${role.description} (reads "${role.inputField}", ${role.defaultTier} tier)`,
+	})),
+	{ name: 'Custom', value: 'custom', description: 'Your own system prompt and output JSON schema' },
+];
+
+const customFields = (show: Record<string, string[]>): INodeProperties[] => [
+	{
+		displayName: 'System Prompt',
+		name: 'systemPrompt',
+		type: 'string',
+		typeOptions: { rows: 6 },
+		default: '',
+		required: true,
+		displayOptions: { show },
+		description: "The specialist's instructions. The data and the untrusted-data rule are added for you.",
+	},
+	{
+		displayName: 'Output JSON Schema',
+		name: 'jsonSchema',
+		type: 'json',
+		default: '{\n  "type": "object",\n  "properties": {\n    "summary": { "type": "string" }\n  },\n  "required": ["summary"]\n}',
+		required: true,
+		displayOptions: { show },
+		description: 'JSON schema of the findings object the model must return',
+	},
+];
+
+export const specialistProperties: INodeProperties[] = [
+	{
+		displayName: 'Mode',
+		name: 'mode',
+		type: 'options',
+		noDataExpression: true,
+		default: 'team',
+		options: [
+			{ name: 'Team', value: 'team', description: 'Several specialists on each item at once; one output item per specialist' },
+			{ name: 'Single Specialist', value: 'single', description: 'One specialist per item' },
+		],
+	},
+	{
+		displayName: 'Role',
+		name: 'role',
+		type: 'options',
+		default: 'incident.logs',
+		options: roleOptions,
+		displayOptions: { show: { mode: ['single'] } },
+	},
+	{
+		displayName: 'Input',
+		name: 'input',
+		type: 'string',
+		typeOptions: { rows: 2 },
+		default: '',
+		placeholder: '={{ $json.logs }}',
+		displayOptions: { show: { mode: ['single'] } },
+		description: "What to analyse. Empty: the item's field named in the role (e.g. logs, metrics, diff).",
+	},
+	...customFields({ mode: ['single'], role: ['custom'] }),
+	{
+		displayName: 'Specialists',
+		name: 'specialists',
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true, sortable: true },
+		default: {
+			specialist: [
+				{ role: 'incident.logs' },
+				{ role: 'incident.metrics' },
+				{ role: 'incident.code_changes' },
+				{ role: 'incident.infrastructure' },
+				{ role: 'incident.cost_impact' },
+			],
+		},
+		displayOptions: { show: { mode: ['team'] } },
+		placeholder: 'Add Specialist',
+		options: [
+			{
+				displayName: 'Specialist',
+				name: 'specialist',
+				values: [
+					{ displayName: 'Role', name: 'role', type: 'options', default: 'incident.logs', options: roleOptions },
+					{
+						displayName: 'Name',
+						name: 'name',
+						type: 'string',
+						default: '',
+						description: 'Agent name in outputs and metrics; empty uses the role ID',
+					},
+					{
+						displayName: 'Input',
+						name: 'input',
+						type: 'string',
+						default: '',
+						placeholder: '={{ $json.metrics }}',
+						description: "What this specialist analyses. Empty: the item's field named in the role.",
+					},
+					{
+						displayName: 'Model Tier',
+						name: 'tier',
+						type: 'options',
+						default: 'node',
+						options: [
+							{ name: "Node's Setting", value: 'node' },
+							{ name: 'Auto', value: 'auto' },
+							{ name: 'Fast', value: 'fast' },
+							{ name: 'Balanced', value: 'balanced' },
+							{ name: 'Deep', value: 'deep' },
+						],
+					},
+					{ displayName: 'System Prompt (Custom Role)', name: 'systemPrompt', type: 'string', typeOptions: { rows: 4 }, default: '' },
+					{ displayName: 'Output JSON Schema (Custom Role)', name: 'jsonSchema', type: 'json', default: '' },
+				],
+			},
+		],
+	},
+	tierProperty('role'),
+	{
+		displayName: 'Context',
+		name: 'context',
+		type: 'collection',
+		placeholder: 'Add Context',
+		default: {},
+		description: 'Facts given to every specialist with the data',
+		options: [
+			{ displayName: 'Service', name: 'service', type: 'string', default: '' },
+			{ displayName: 'Environment', name: 'environment', type: 'string', default: '', placeholder: 'production' },
+			{ displayName: 'Time Window', name: 'timeWindow', type: 'string', default: '', placeholder: '2026-11-25 02:00–02:30 UTC' },
+			{ displayName: 'Traffic', name: 'traffic', type: 'string', default: '', placeholder: '1,200 req/s, normal for a Tuesday' },
+			{ displayName: 'Notes', name: 'notes', type: 'string', default: '' },
+		],
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			...modelOptionFields,
+			{
+				displayName: 'Max Concurrency',
+				name: 'maxConcurrency',
+				type: 'number',
+				default: 10,
+				description: 'Specialist calls in flight at once, across all items',
+				typeOptions: { minValue: 1, maxValue: 100 },
+			},
+			{
+				displayName: 'Chunk Size (Characters)',
+				name: 'chunkChars',
+				type: 'number',
+				default: 200000,
+				description: 'Larger inputs are split into chunks analysed in parallel and merged; nothing is truncated',
+				typeOptions: { minValue: 1000 },
+			},
+			{
+				displayName: 'Log Digest Size (Characters)',
+				name: 'digestChars',
+				type: 'number',
+				default: 60000,
+				description: 'Budget of the log digest that replaces raw logs for log roles',
+				typeOptions: { minValue: 2000 },
+			},
+		],
+	},
+];

@@ -1,0 +1,94 @@
+/**
+ * One structured task: the role's instructions (cached), the fenced data, a reply checked
+ * against the schema, and one repair round that shows the model its validation error.
+ */
+import type Anthropic from '@anthropic-ai/sdk';
+import { addUsage, ZERO_USAGE, type Usage } from '../models/prices.ts';
+import { parseReply, type OutputSchema } from '../structured/output-schema.ts';
+import { AgentError } from './errors.ts';
+import { sendMessage, type CallOptions, type ChatMessage, type SystemBlock } from './client.ts';
+
+export interface StructuredTask {
+	model: string;
+	/** Stable text: role instructions and output contract; cached when `cache` is on. */
+	instructions: string;
+	/** Per-run text: context and fenced data. */
+	input: string;
+	schema: OutputSchema;
+	maxTokens: number;
+	temperature: number;
+	cache: boolean;
+}
+
+export interface StructuredResult {
+	value: unknown;
+	usage: Usage;
+	/** HTTP attempts across the first try, retries and the repair round. */
+	attempts: number;
+	repaired: boolean;
+}
+
+type Accounting = { usage: Usage; attempts: number };
+
+export async function runStructured(client: Anthropic, task: StructuredTask, options: CallOptions): Promise<StructuredResult> {
+	const system: SystemBlock[] = [
+		{ type: 'text', text: task.instructions, ...(task.cache ? { cache_control: { type: 'ephemeral' as const } } : {}) },
+	];
+	const acc: Accounting = { usage: ZERO_USAGE, attempts: 0 };
+	const messages: ChatMessage[] = [{ role: 'user', content: task.input }];
+	const first = await ask(client, task, system, messages, options, acc);
+	const checked = parseReply(first, task.schema);
+	if (checked.ok) return { value: checked.value, ...acc, repaired: false };
+
+	messages.push(
+		{ role: 'assistant', content: first },
+		{
+			role: 'user',
+			content:
+				`Your reply was rejected: ${checked.error}. ` +
+				'Reply again with only the corrected JSON object that matches the required schema.',
+		},
+	);
+	const second = await ask(client, task, system, messages, options, acc);
+	const rechecked = parseReply(second, task.schema);
+	if (rechecked.ok) return { value: rechecked.value, ...acc, repaired: true };
+	throw withAccounting(
+		new AgentError('invalid_output', `The model's reply did not match the output schema after one repair attempt: ${rechecked.error}`),
+		acc,
+	);
+}
+
+async function ask(
+	client: Anthropic,
+	task: StructuredTask,
+	system: SystemBlock[],
+	messages: ChatMessage[],
+	options: CallOptions,
+	acc: Accounting,
+): Promise<string> {
+	try {
+		const reply = await sendMessage(
+			client,
+			{ model: task.model, system, messages: [...messages], maxTokens: task.maxTokens, temperature: task.temperature, outputSchema: task.schema.jsonSchema },
+			options,
+		);
+		acc.usage = addUsage(acc.usage, reply.usage);
+		acc.attempts += reply.attempts;
+		if (reply.stopReason === 'max_tokens') {
+			throw new AgentError(
+				'truncated',
+				`The reply reached the Max Tokens limit (${task.maxTokens}) before it was complete. Fix: raise "Max Tokens" in the node options`,
+			);
+		}
+		return reply.text;
+	} catch (error) {
+		const failure = error as AgentError & { attempts?: number };
+		if (failure.attempts) acc.attempts += failure.attempts;
+		throw withAccounting(failure, acc);
+	}
+}
+
+/** Failures still carry what was spent, so cost reports stay complete. */
+function withAccounting(error: AgentError, acc: Accounting): AgentError & Accounting {
+	return Object.assign(error, { usage: acc.usage, attempts: acc.attempts });
+}

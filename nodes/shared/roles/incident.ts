@@ -1,0 +1,130 @@
+import { z } from 'zod/v4';
+import { baseFindings } from './common.ts';
+import type { RolePreset } from './role.ts';
+
+const hypothesis = z.object({
+	cause: z.string(),
+	evidence: z.string().describe('Concrete lines, values or commits that support it'),
+	confidence: z.number().int().min(0).max(100),
+});
+
+export const INCIDENT_ROLES: RolePreset[] = [
+	{
+		id: 'incident.logs',
+		name: 'Logs Analyst',
+		family: 'incident',
+		description: 'Reads application logs (as a template digest) for error patterns',
+		mustFind: [
+			'the most common errors, with counts and share of all error lines',
+			'error frequency over time: when errors started, peaked and whether they are still rising',
+			'affected endpoints, services or components',
+			'correlations between error templates (one error following another)',
+			'the most likely causes the logs support',
+		],
+		inputField: 'logs',
+		inputKind: 'logs',
+		defaultTier: 'fast',
+		complexity: 'low',
+		schema: z.object({
+			...baseFindings,
+			top_errors: z.array(z.object({ pattern: z.string(), count: z.number().int(), first_seen: z.string(), last_seen: z.string() })),
+			error_timeline: z.array(z.object({ window: z.string(), errors: z.number().int() })).describe('Errors per time window'),
+			affected_endpoints: z.array(z.object({ endpoint: z.string(), errors: z.number().int() })),
+			correlations: z.array(z.string()),
+			hypotheses: z.array(hypothesis),
+		}),
+	},
+	{
+		id: 'incident.metrics',
+		name: 'Metrics Analyst',
+		family: 'incident',
+		description: 'Finds anomalies in latency, error-rate, saturation and traffic metrics',
+		mustFind: [
+			'anomalous metrics with observed value, normal baseline and when the deviation began',
+			'resource saturation (CPU, memory, connections, queues, disk)',
+			'which metric moved first (the leading signal)',
+			'correlations between metrics and with traffic',
+		],
+		inputField: 'metrics',
+		inputKind: 'text',
+		defaultTier: 'fast',
+		complexity: 'low',
+		schema: z.object({
+			...baseFindings,
+			anomalies: z.array(z.object({ metric: z.string(), observed: z.string(), baseline: z.string(), started_at: z.string() })),
+			saturation: z.array(z.object({ resource: z.string(), utilisation: z.string() })),
+			leading_signal: z.string(),
+			correlations: z.array(z.string()),
+			hypotheses: z.array(hypothesis),
+		}),
+	},
+	{
+		id: 'incident.code_changes',
+		name: 'Code Change Analyst',
+		family: 'incident',
+		description: 'Links recent commits and deploys to the incident',
+		mustFind: [
+			'commits or deploys close in time to the incident start',
+			'changes that touch the failing components (config, queries, dependencies, timeouts, pools)',
+			'the single best rollback candidate, if any, and its risk',
+		],
+		inputField: 'recent_commits',
+		inputKind: 'text',
+		defaultTier: 'balanced',
+		complexity: 'medium',
+		schema: z.object({
+			...baseFindings,
+			suspicious_changes: z.array(
+				z.object({ ref: z.string().describe('Commit SHA or deploy id'), author: z.string(), change: z.string(), risk: z.enum(['high', 'medium', 'low']), reason: z.string() }),
+			),
+			rollback_candidate: z.string().describe('Commit/deploy to roll back, or "none"'),
+			hypotheses: z.array(hypothesis),
+		}),
+	},
+	{
+		id: 'incident.infrastructure',
+		name: 'Infrastructure Analyst',
+		family: 'incident',
+		description: 'Checks hosts, containers, databases, networks and their configuration',
+		mustFind: [
+			'unhealthy components (nodes, pods, databases, load balancers) and their state',
+			'capacity limits reached or near (pools, quotas, autoscaling bounds)',
+			'recent infrastructure or configuration changes and drift',
+		],
+		inputField: 'infrastructure',
+		inputKind: 'text',
+		defaultTier: 'balanced',
+		complexity: 'medium',
+		schema: z.object({
+			...baseFindings,
+			unhealthy_components: z.array(z.object({ component: z.string(), state: z.string(), evidence: z.string() })),
+			capacity_limits: z.array(z.object({ resource: z.string(), limit: z.string(), usage: z.string() })),
+			config_changes: z.array(z.string()),
+			hypotheses: z.array(hypothesis),
+		}),
+	},
+	{
+		id: 'incident.cost_impact',
+		name: 'Cost Impact Analyst',
+		family: 'incident',
+		description: 'Estimates the business and cloud-cost impact of the incident',
+		mustFind: [
+			'revenue or transactions at risk per hour, with the assumption behind it',
+			'affected users or customers',
+			'SLA/SLO breach risk and remaining error budget',
+			'extra cloud spend caused by the incident (retries, autoscaling, egress)',
+		],
+		inputField: 'cost_data',
+		inputKind: 'text',
+		defaultTier: 'fast',
+		complexity: 'low',
+		schema: z.object({
+			...baseFindings,
+			revenue_at_risk_usd_per_hour: z.number(),
+			affected_users: z.string(),
+			sla_breach_risk: z.enum(['breached', 'likely', 'possible', 'unlikely']),
+			extra_cloud_cost_usd_per_hour: z.number(),
+			assumptions: z.array(z.string()),
+		}),
+	},
+];

@@ -1,0 +1,22 @@
+import type { z } from 'zod/v4';
+import type { Complexity, Tier } from '../models/tiers.ts';
+
+export type RoleFamily = 'incident' | 'review' | 'cost' | 'custom';
+/** How the input is prepared: logs get the digest; everything else is split by lines if large. */
+export type InputKind = 'logs' | 'text';
+
+/** A specialist is data: adding one means adding one entry to a family file. */
+export interface RolePreset {
+	id: string;
+	name: string;
+	family: RoleFamily;
+	description: string;
+	/** The analyst's brief: what it must find. Becomes part of the cached instructions. */
+	mustFind: string[];
+	/** The item field read when the user gives no input expression. */
+	inputField: string;
+	inputKind: InputKind;
+	defaultTier: Tier;
+	complexity: Complexity;
+	schema: z.ZodType;
+}

@@ -1,0 +1,150 @@
+/**
+ * Runs one specialist on one input: prepares the input (log digest, chunking), picks the model,
+ * calls Claude for structured findings and reports usage, cost and time. It never throws: a
+ * failure is a result with `status: "failed"` and a typed error, so callers decide.
+ */
+import type Anthropic from '@anthropic-ai/sdk';
+import pLimit from 'p-limit';
+import { redact, type CallOptions } from '../claude/client.ts';
+import { AgentError } from '../claude/errors.ts';
+import type { RetryPolicy } from '../claude/retry.ts';
+import { runStructured, type StructuredTask } from '../claude/structured-call.ts';
+import { buildDigest, renderDigest } from '../digest/log-digest.ts';
+import { addUsage, costOf, ZERO_USAGE, type PriceTable, type Usage } from '../models/prices.ts';
+import { chooseModel, estimateTokens, type ModelSelection } from '../models/tiers.ts';
+import { splitIntoChunks } from '../prompt/chunks.ts';
+import type { RolePreset } from '../roles/index.ts';
+import type { OutputSchema } from '../structured/output-schema.ts';
+import { mergeInput, roleInstructions, taskInput, type RunContext } from './prompt.ts';
+
+export interface SpecialistTask {
+	/** The agent's name in outputs and metrics (defaults to the role id). */
+	agent: string;
+	role: RolePreset;
+	schema: OutputSchema;
+	customPrompt?: string;
+	input: string;
+	context: RunContext;
+	selection: ModelSelection;
+}
+
+export interface SpecialistSettings {
+	maxTokens: number;
+	temperature: number;
+	cache: boolean;
+	timeoutMs: number;
+	retry: RetryPolicy;
+	/** Inputs longer than this (characters) are analysed in chunks and merged. */
+	chunkChars: number;
+	/** Size budget of a rendered log digest (characters). */
+	digestChars: number;
+	chunkConcurrency: number;
+	prices: PriceTable;
+	/** Strings that must never appear in a result (the API key). */
+	secrets: string[];
+}
+
+export interface SpecialistResult {
+	agent: string;
+	role: string;
+	model: string;
+	tier: string;
+	status: 'success' | 'failed';
+	findings: unknown;
+	usage: Usage;
+	costUsd: number | null;
+	durationMs: number;
+	attempts: number;
+	input: { chars: number; promptChars: number; chunks: number; logLines?: number; logTemplates?: number };
+	error?: { type: string; message: string };
+}
+
+export async function runSpecialist(
+	client: Anthropic,
+	task: SpecialistTask,
+	settings: SpecialistSettings,
+	callOptions: Pick<CallOptions, 'signal' | 'onRetry'> = {},
+): Promise<SpecialistResult> {
+	const started = performance.now();
+	const prepared = prepareInput(task, settings);
+	const choice = chooseModel(task.selection, task.role, estimateTokens(prepared.text));
+	const spent = { usage: ZERO_USAGE, attempts: 0 };
+	const result = (status: SpecialistResult['status'], findings: unknown, error?: AgentError): SpecialistResult => ({
+		agent: task.agent,
+		role: task.role.id,
+		model: choice.model,
+		tier: choice.tier,
+		status,
+		findings,
+		usage: spent.usage,
+		costUsd: costOf(spent.usage, choice.model, settings.prices),
+		durationMs: Math.round(performance.now() - started),
+		attempts: spent.attempts,
+		input: prepared.info,
+		...(error ? { error: { type: error.type, message: redact(describe(error, choice.model), settings.secrets) } } : {}),
+	});
+
+	const instructions = roleInstructions(task.role, task.customPrompt, task.schema.jsonSchema);
+	const base: Omit<StructuredTask, 'input'> = {
+		model: choice.model,
+		instructions,
+		schema: task.schema,
+		maxTokens: settings.maxTokens,
+		temperature: settings.temperature,
+		cache: settings.cache,
+	};
+	const options: CallOptions = { timeoutMs: settings.timeoutMs, retry: settings.retry, ...callOptions };
+	const call = async (input: string) => {
+		try {
+			const out = await runStructured(client, { ...base, input }, options);
+			spent.usage = addUsage(spent.usage, out.usage);
+			spent.attempts += out.attempts;
+			return out.value;
+		} catch (error) {
+			const failure = error as AgentError & { usage?: Usage; attempts?: number };
+			spent.usage = addUsage(spent.usage, failure.usage);
+			spent.attempts += failure.attempts ?? 0;
+			throw failure;
+		}
+	};
+
+	try {
+		const source = task.role.inputField;
+		if (prepared.chunks.length === 1) return result('success', await call(taskInput(source, prepared.chunks[0], task.context)));
+		const limit = pLimit(settings.chunkConcurrency);
+		const of = prepared.chunks.length;
+		const partials = await Promise.all(
+			prepared.chunks.map((chunk, i) => limit(() => call(taskInput(source, chunk, task.context, { index: i + 1, of })))),
+		);
+		return result('success', await call(mergeInput(source, partials, task.context)));
+	} catch (error) {
+		const failure = error instanceof AgentError ? error : new AgentError('connection', (error as Error).message);
+		return result('failed', null, failure);
+	}
+}
+
+function prepareInput(task: SpecialistTask, settings: SpecialistSettings) {
+	const info: SpecialistResult['input'] = { chars: task.input.length, promptChars: 0, chunks: 1 };
+	let text = task.input;
+	if (task.role.inputKind === 'logs') {
+		const digest = buildDigest(task.input);
+		text = renderDigest(digest, settings.digestChars);
+		info.logLines = digest.lines;
+		info.logTemplates = digest.templates.length;
+	}
+	const chunks = splitIntoChunks(text, settings.chunkChars);
+	info.promptChars = text.length;
+	info.chunks = chunks.length;
+	return { text, chunks, info };
+}
+
+/** Adds the fix to errors a user can fix in the node. */
+function describe(error: AgentError, model: string): string {
+	if (error.type === 'not_found' && /model/i.test(error.message)) {
+		return `${error.message}. Fix: model "${model}" was rejected; choose a tier or type a model id your key can use in "Model"`;
+	}
+	if (error.type === 'bad_request' && /model/i.test(error.message)) {
+		return `${error.message}. Fix: check the model id "${model}" in "Model"`;
+	}
+	return error.message;
+}
