@@ -1,0 +1,162 @@
+/**
+ * Runs workflows in n8n's real execution engine (n8n-core's WorkflowExecute), in process.
+ * Nodes execute exactly as in n8n: parameters resolved by the expression engine, credentials
+ * fetched through a credentials helper, continueOnFail and errors handled by the engine.
+ */
+import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
+import {
+	ICredentialsHelper,
+	Workflow,
+	type ICredentialDataDecryptedObject,
+	type IExecuteFunctions,
+	type INode,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypes,
+	type IRun,
+	type IRunExecutionData,
+	type IWorkflowExecuteAdditionalData,
+} from 'n8n-workflow';
+import { SpecialistAgent } from '../../nodes/SpecialistAgent/SpecialistAgent.node.ts';
+
+/** Emits the items given to the run: the stand-in for a trigger. */
+class TestInput implements INodeType {
+	description = {
+		displayName: 'Test Input',
+		name: 'testInput',
+		group: ['input'],
+		version: 1,
+		description: '',
+		defaults: { name: 'Input' },
+		inputs: ['main'],
+		outputs: ['main'],
+		properties: [],
+	} as unknown as INodeType['description'];
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return [this.getInputData()];
+	}
+}
+
+const NODE_TYPES: Record<string, INodeType> = {
+	'n8n-nodes-agent-swarm.specialistAgent': new SpecialistAgent(),
+	'test.input': new TestInput(),
+};
+
+const nodeTypes: INodeTypes = {
+	getByName: (type) => NODE_TYPES[type],
+	getByNameAndVersion: (type) => NODE_TYPES[type],
+	getKnownTypes: () => ({}),
+} as INodeTypes;
+
+class TestCredentials extends ICredentialsHelper {
+	constructor(private readonly data: Record<string, ICredentialDataDecryptedObject>) {
+		super();
+	}
+	getParentTypes() {
+		return [];
+	}
+	isCredentialUsableByNode() {
+		return true;
+	}
+	async authenticate(_c: ICredentialDataDecryptedObject, _t: string, options: never) {
+		return options;
+	}
+	async preAuthentication() {
+		return undefined;
+	}
+	async runPreAuthentication() {
+		return undefined;
+	}
+	async getCredentials(): Promise<never> {
+		throw new Error('not used');
+	}
+	async getDecrypted(_a: unknown, _n: unknown, type: string) {
+		return this.data[type];
+	}
+	async updateCredentials() {}
+	async updateCredentialsOauthTokenData() {}
+	getCredentialsProperties() {
+		return [];
+	}
+}
+
+export interface EngineRun {
+	run: IRun;
+	/** Output items of the node under test (first output), or undefined when it failed. */
+	items: INodeExecutionData[] | undefined;
+	error: (Error & { description?: string; context?: Record<string, unknown> }) | undefined;
+	wallMs: number;
+}
+
+export interface RunOptions {
+	parameters: INode['parameters'];
+	items: INodeExecutionData['json'][];
+	credentials: ICredentialDataDecryptedObject;
+	continueOnFail?: boolean;
+	/** Aborts the execution after this many ms, like a user pressing stop. */
+	cancelAfterMs?: number;
+}
+
+export async function runSpecialistNode(options: RunOptions): Promise<EngineRun> {
+	const nodes: INode[] = [
+		{ id: '1', name: 'Input', type: 'test.input', typeVersion: 1, position: [0, 0], parameters: {} },
+		{
+			id: '2',
+			name: 'Specialist Agent',
+			type: 'n8n-nodes-agent-swarm.specialistAgent',
+			typeVersion: 1,
+			position: [200, 0],
+			parameters: options.parameters,
+			credentials: { agentSwarmAnthropicApi: { id: 'c1', name: 'Anthropic' } },
+			...(options.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
+		},
+	];
+	const connections = { Input: { main: [[{ node: 'Specialist Agent', type: 'main' as const, index: 0 }]] } };
+	const workflow = new Workflow({ id: 'wf-test', nodes, connections, nodeTypes, active: false });
+
+	const hooks = new ExecutionLifecycleHooks('manual', 'exec-test', { id: 'wf-test', name: 'test', nodes, connections, active: false } as never);
+	let finish!: (run: IRun) => void;
+	const finished = new Promise<IRun>((resolve) => (finish = resolve));
+	hooks.addHandler('workflowExecuteAfter', (run) => finish(run));
+	const additionalData = {
+		hooks,
+		credentialsHelper: new TestCredentials({ agentSwarmAnthropicApi: options.credentials }),
+		executionId: 'exec-test',
+		restApiUrl: 'http://127.0.0.1/rest',
+		webhookBaseUrl: 'http://127.0.0.1/webhook',
+		webhookWaitingBaseUrl: 'http://127.0.0.1/webhook-waiting',
+		webhookTestBaseUrl: 'http://127.0.0.1/webhook-test',
+		formWaitingBaseUrl: 'http://127.0.0.1/form-waiting',
+		instanceBaseUrl: 'http://127.0.0.1/',
+		variables: {},
+		currentNodeParameters: undefined,
+		userId: 'user-test',
+	} as unknown as IWorkflowExecuteAdditionalData;
+
+	const runData: IRunExecutionData = {
+		startData: {},
+		resultData: { runData: {} },
+		executionData: {
+			contextData: {},
+			metadata: {},
+			waitingExecution: {},
+			waitingExecutionSource: null,
+			nodeExecutionStack: [
+				{ node: nodes[0], data: { main: [options.items.map((json) => ({ json }))] }, source: null },
+			],
+		},
+	} as IRunExecutionData;
+	const started = performance.now();
+	const execution = new WorkflowExecute(additionalData, 'manual', runData).processRunExecutionData(workflow);
+	if (options.cancelAfterMs !== undefined) setTimeout(() => execution.cancel(), options.cancelAfterMs);
+	const run = await Promise.race([finished, execution.then(() => finished)]);
+	const wallMs = performance.now() - started;
+	const nodeRun = run.data.resultData.runData['Specialist Agent']?.[0];
+	return {
+		run,
+		items: nodeRun?.data?.main?.[0] ?? undefined,
+		error: (nodeRun?.error ?? run.data.resultData.error) as EngineRun['error'],
+		wallMs,
+	};
+}

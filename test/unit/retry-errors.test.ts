@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { classifyFailure, retryAfterMs } from '../../nodes/shared/claude/errors.ts';
+import { isRetryable, nextDelay } from '../../nodes/shared/claude/retry.ts';
+
+const policy = { maxAttempts: 4, baseDelayMs: 500, maxDelayMs: 30_000 };
+
+describe('retry policy', () => {
+	it('backs off exponentially with jitter between 50% and 100% of the step', () => {
+		expect(nextDelay(policy, { type: 'overloaded' }, 1, () => 0)).toBe(250);
+		expect(nextDelay(policy, { type: 'overloaded' }, 1, () => 1)).toBe(500);
+		expect(nextDelay(policy, { type: 'server_error' }, 3, () => 1)).toBe(2000);
+	});
+	it('honours retry-after as a floor, capped by the maximum delay', () => {
+		expect(nextDelay(policy, { type: 'rate_limited', retryAfterMs: 7000 }, 1, () => 0)).toBe(7000);
+		expect(nextDelay(policy, { type: 'rate_limited', retryAfterMs: 120_000 }, 1, () => 0)).toBe(30_000);
+	});
+	it('stops at the attempt limit and never retries client errors or spend limits', () => {
+		expect(nextDelay(policy, { type: 'overloaded' }, 4)).toBeNull();
+		for (const type of ['bad_request', 'auth', 'not_found', 'request_too_large', 'spend_limit', 'invalid_output', 'cancelled'] as const) {
+			expect(isRetryable(type)).toBe(false);
+		}
+		for (const type of ['rate_limited', 'overloaded', 'server_error', 'connection', 'timeout'] as const) {
+			expect(isRetryable(type)).toBe(true);
+		}
+	});
+});
+
+describe('failure classification', () => {
+	it('maps statuses to error types', () => {
+		const type = (status: number, message = 'x') => classifyFailure({ status, message }).type;
+		expect(type(429)).toBe('rate_limited');
+		expect(type(429, 'You have reached your specified workspace API usage limits')).toBe('spend_limit');
+		expect(type(529)).toBe('overloaded');
+		expect(type(500)).toBe('server_error');
+		expect(type(503)).toBe('server_error');
+		expect(type(401)).toBe('auth');
+		expect(type(403)).toBe('auth');
+		expect(type(404)).toBe('not_found');
+		expect(type(413)).toBe('request_too_large');
+		expect(type(400)).toBe('bad_request');
+		expect(classifyFailure({ timedOut: true }).type).toBe('timeout');
+		expect(classifyFailure({ connection: true }).type).toBe('connection');
+		expect(classifyFailure({ aborted: true }).type).toBe('cancelled');
+	});
+	it('reads retry-after in seconds, milliseconds or as a date', () => {
+		expect(retryAfterMs({ 'retry-after': '3' })).toBe(3000);
+		expect(retryAfterMs({ 'retry-after-ms': '250', 'retry-after': '3' })).toBe(250);
+		expect(retryAfterMs({ 'retry-after': new Date(10_000).toUTCString() }, 4_000)).toBe(6000);
+		expect(retryAfterMs({})).toBeUndefined();
+	});
+	it('tells the user how to fix an auth failure', () => {
+		expect(classifyFailure({ status: 401, message: 'invalid x-api-key' }).message).toMatch(/check the API key/);
+	});
+});
