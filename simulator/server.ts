@@ -45,6 +45,7 @@ export interface RecordedRequest {
 	endedAt?: number;
 	status?: number;
 	outcome?: BehaviourKind;
+	usage?: { input_tokens: number; output_tokens: number; cache_creation_input_tokens: number; cache_read_input_tokens: number };
 }
 
 export interface SimulatorOptions {
@@ -221,6 +222,7 @@ export class ClaudeSimulator {
 			stopReason = 'max_tokens';
 		}
 		const usage = this.usageFor(payload, text);
+		record.usage = usage;
 		this.finish(record, res, 200, {
 			id: `msg_sim_${randomUUID().slice(0, 16)}`,
 			type: 'message',

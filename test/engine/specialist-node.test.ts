@@ -1,0 +1,176 @@
+import { describe, expect, it } from 'vitest';
+import { costOf, priceTable, ZERO_USAGE, addUsage } from '../../nodes/shared/models/prices.ts';
+import { runSpecialistNode } from '../helpers/engine.ts';
+import { sampleIncident } from '../helpers/incident.ts';
+import { TEST_KEY, useSimulator } from '../helpers/simulator.ts';
+import type { Behaviour } from '../../simulator/server.ts';
+
+const TEAM = ['incident.logs', 'incident.metrics', 'incident.code_changes', 'incident.infrastructure', 'incident.cost_impact'];
+const team = (options: Record<string, unknown> = {}) => ({
+	mode: 'team',
+	specialists: { specialist: TEAM.map((role) => ({ role })) },
+	options: { maxAttempts: 2, timeoutSeconds: 2, ...options },
+});
+const json = (x: unknown) => JSON.stringify(x);
+
+describe('Specialist Agent node in the n8n engine', () => {
+	const { sim, url } = useSimulator();
+	const credentials = () => ({ apiKey: TEST_KEY, baseUrl: url() });
+
+	const FAULTS: Array<[string, Behaviour, string]> = [
+		['429 rate limit', { kind: 'error', status: 429, retryAfter: 0 }, 'rate_limited'],
+		['529 overloaded', { kind: 'error', status: 529 }, 'overloaded'],
+		['500 server error', { kind: 'error', status: 500 }, 'server_error'],
+		['connection reset', { kind: 'reset' }, 'connection'],
+		['hang', { kind: 'hang' }, 'timeout'],
+		['malformed JSON', { kind: 'malformed' }, 'invalid_output'],
+		['schema-invalid JSON', { kind: 'schema_invalid' }, 'invalid_output'],
+		['max_tokens', { kind: 'max_tokens' }, 'truncated'],
+		['401', { kind: 'error', status: 401, message: 'invalid x-api-key' }, 'auth'],
+		['400', { kind: 'error', status: 400, message: 'bad' }, 'bad_request'],
+	];
+
+	for (const [name, behaviour, type] of FAULTS) {
+		it(`with Continue On Fail, a ${name} on one specialist gives a failed item of type ${type}; the others succeed`, async () => {
+			sim.script({ match: { contains: 'Metrics Analyst' }, behaviour });
+			const { items, error } = await runSpecialistNode({ parameters: team(), items: [sampleIncident()], credentials: credentials(), continueOnFail: true });
+			expect(error).toBeUndefined();
+			expect(items).toHaveLength(5);
+			const failed = items!.filter((i) => i.json.status === 'failed');
+			expect(failed.map((i) => i.json.agent)).toEqual(['incident.metrics']);
+			expect(failed[0].json).toMatchObject({ findings: null, error: { type } });
+			expect(failed[0].pairedItem).toEqual({ item: 0 });
+			expect(json(items)).not.toContain(TEST_KEY);
+		});
+	}
+
+	it('retries transient faults inside the node and reports the attempts', async () => {
+		sim.script({ match: { contains: 'Logs Analyst' }, times: 1, behaviour: { kind: 'error', status: 529 } });
+		sim.script({ match: { contains: 'Infrastructure Analyst' }, times: 1, behaviour: { kind: 'schema_invalid' } });
+		const { items } = await runSpecialistNode({ parameters: team(), items: [sampleIncident()], credentials: credentials() });
+		const byAgent = Object.fromEntries(items!.map((i) => [i.json.agent, i.json]));
+		expect(byAgent['incident.logs']).toMatchObject({ status: 'success', attempts: 2 });
+		expect(byAgent['incident.infrastructure']).toMatchObject({ status: 'success', attempts: 2 });
+		expect(byAgent['incident.metrics']).toMatchObject({ status: 'success', attempts: 1 });
+	});
+
+	it('without Continue On Fail the node fails with an error naming the specialist, and stops the other calls', async () => {
+		sim.script({ match: { contains: 'Cost Impact Analyst' }, behaviour: { kind: 'error', status: 401, message: 'invalid x-api-key' } });
+		sim.script({ match: { contains: 'Metrics Analyst' }, behaviour: { kind: 'hang' } });
+		const { error, items, wallMs } = await runSpecialistNode({ parameters: team({ timeoutSeconds: 30 }), items: [sampleIncident()], credentials: credentials() });
+		expect(items).toBeUndefined();
+		expect(error!.message).toMatch(/Specialist "incident.cost_impact" failed \(auth\)/);
+		expect(error).toMatchObject({ name: 'NodeApiError', description: expect.stringMatching(/Continue On Fail/) });
+		expect(wallMs).toBeLessThan(5000);
+	});
+
+	it('accounts usage and cost per specialist from what the API reported', async () => {
+		const { items } = await runSpecialistNode({ parameters: team(), items: [sampleIncident()], credentials: credentials() });
+		const requests = sim.messageRequests();
+		for (const item of items!) {
+			const mine = requests.filter((r) => json(r.system).includes(String(item.json.role === 'incident.logs' ? 'Logs Analyst' : '')) || false);
+			expect(item.json.usage).toBeDefined();
+			expect(item.json.costUsd).toBe(costOf(item.json.usage as never, item.json.model as string, priceTable()));
+			expect(mine.length).toBeGreaterThan(0);
+		}
+		const total = requests.reduce((u, r) => addUsage(u, r.usage), ZERO_USAGE);
+		const reported = items!.reduce((u, i) => addUsage(u, i.json.usage as never), ZERO_USAGE);
+		expect(reported).toEqual(total);
+		expect(items!.map((i) => i.json.model)).toEqual(['claude-haiku-5-5', 'claude-haiku-5-5', 'claude-sonnet-5-5', 'claude-sonnet-5-5', 'claude-haiku-5-5']);
+	});
+
+	it('feeds the log specialist a digest of every line, not raw text', async () => {
+		const { items } = await runSpecialistNode({ parameters: { mode: 'single', role: 'incident.logs' }, items: [sampleIncident()], credentials: credentials() });
+		expect(items![0].json.input).toMatchObject({ logLines: 60, logTemplates: 2 });
+		const prompt = json(sim.messageRequests()[0].messages);
+		expect(prompt).toContain('Log digest: 60 lines, 2 templates');
+		expect(prompt).toContain('connection pool exhausted');
+	});
+
+	it('splits a large input into chunks analysed concurrently, then merges them', async () => {
+		sim.setDefaultLatency(200);
+		const input = Array.from({ length: 400 }, (_, i) => `row ${i}: value ${i * 3}`).join('\n');
+		const { items } = await runSpecialistNode({
+			parameters: {
+				mode: 'single',
+				role: 'custom',
+				input,
+				systemPrompt: 'Summarise the rows.',
+				jsonSchema: '{"type":"object","properties":{"summary":{"type":"string"}},"required":["summary"]}',
+				options: { chunkChars: 2000 },
+			},
+			items: [{}],
+			credentials: credentials(),
+		});
+		sim.setDefaultLatency(0);
+		const requests = sim.messageRequests();
+		const parts = requests.filter((r) => /part \d+ of \d+/.test(json(r.messages)));
+		expect(items![0].json).toMatchObject({ status: 'success', input: { chunks: parts.length } });
+		expect(parts.length).toBeGreaterThanOrEqual(3);
+		expect(requests).toHaveLength(parts.length + 1);
+		// Every row reached the model in some chunk.
+		const seen = parts.map((r) => json(r.messages)).join('');
+		for (let i = 0; i < 400; i += 37) expect(seen).toContain(`row ${i}: value ${i * 3}`);
+		// The merge request came after every chunk had answered.
+		const merge = requests.at(-1)!;
+		expect(json(merge.messages)).toContain('partial analyses');
+		expect(Math.max(...parts.map((p) => p.endedAt!))).toBeLessThanOrEqual(merge.startedAt);
+		expect(items![0].json.attempts).toBe(parts.length + 1);
+	});
+
+	it('processes items concurrently up to Max Concurrency', async () => {
+		sim.setDefaultLatency(150);
+		const items = Array.from({ length: 6 }, (_, i) => ({ metrics: `cpu ${i}` }));
+		await runSpecialistNode({ parameters: { mode: 'single', role: 'incident.metrics', options: { maxConcurrency: 2 } }, items, credentials: credentials() });
+		sim.setDefaultLatency(0);
+		const calls = sim.messageRequests();
+		const peak = Math.max(...calls.map((c) => calls.filter((o) => o.startedAt <= c.startedAt && o.endedAt! > c.startedAt).length));
+		expect(calls).toHaveLength(6);
+		expect(peak).toBe(2);
+	});
+
+	it('names the field and the fix for bad parameters', async () => {
+		const cases: Array<[Record<string, unknown>, Record<string, unknown>, RegExp]> = [
+			[{ mode: 'single', role: 'incident.metrics' }, {}, /input is empty\. Fix: set "Input" to an expression such as \{\{ \$json\.metrics \}\}/],
+			[{ mode: 'single', role: 'incident.nope', input: 'x' }, {}, /unknown role "incident\.nope"\. Fix: pick a role/],
+			[{ mode: 'single', role: 'custom', input: 'x', systemPrompt: 'p', jsonSchema: '{"type":"object","properties":{"a":{"type":"nope"}}}' }, {}, /"Output JSON Schema" is not a valid JSON schema/],
+			[{ mode: 'single', role: 'custom', input: 'x', systemPrompt: '={{ "" }}', jsonSchema: '{"type":"object"}' }, {}, /"System Prompt" is empty/],
+			[{ mode: 'team', specialists: { specialist: [] } }, {}, /the team is empty/],
+		];
+		for (const [parameters, item, message] of cases) {
+			const { error } = await runSpecialistNode({ parameters, items: [item], credentials: credentials() });
+			expect(error?.message).toMatch(message);
+			const soft = await runSpecialistNode({ parameters, items: [item], credentials: credentials(), continueOnFail: true });
+			expect(soft.items).toHaveLength(1);
+			expect(soft.items![0].json).toMatchObject({ status: 'failed', error: { type: 'input', message: expect.stringMatching(message) } });
+		}
+		expect(sim.messageRequests()).toHaveLength(0);
+	});
+
+	it('explains a model id the API rejects', async () => {
+		sim.script({ match: { model: 'claude-typo-5' }, behaviour: { kind: 'error', status: 404, errorType: 'not_found_error', message: 'model: claude-typo-5' } });
+		const { error } = await runSpecialistNode({ parameters: { mode: 'single', role: 'incident.metrics', input: 'x', options: { model: 'claude-typo-5' } }, items: [{}], credentials: credentials() });
+		expect(error!.message).toMatch(/model "claude-typo-5" was rejected; choose a tier or type a model id/);
+	});
+
+	it('never lets the API key into outputs, errors or the saved run data', async () => {
+		sim.script({ match: { contains: 'Metrics Analyst' }, behaviour: { kind: 'error', status: 401, message: `invalid x-api-key ${TEST_KEY}` } });
+		const soft = await runSpecialistNode({ parameters: team(), items: [sampleIncident()], credentials: credentials(), continueOnFail: true });
+		expect(json(soft.run)).not.toContain(TEST_KEY);
+		expect(json(soft.items)).toContain('[redacted]');
+		const hard = await runSpecialistNode({ parameters: team(), items: [sampleIncident()], credentials: credentials() });
+		expect(hard.error).toBeDefined();
+		expect(json(hard.run) + hard.error!.message + (hard.error!.description ?? '')).not.toContain(TEST_KEY);
+	});
+
+	it('a cancelled execution cancels the calls in flight', async () => {
+		sim.script({ behaviour: { kind: 'hang' } });
+		const started = Date.now();
+		await runSpecialistNode({ parameters: team({ timeoutSeconds: 60 }), items: [sampleIncident()], credentials: credentials(), cancelAfterMs: 300 });
+		expect(Date.now() - started).toBeLessThan(5000);
+		await new Promise((r) => setTimeout(r, 100));
+		const calls = sim.messageRequests();
+		expect(calls).toHaveLength(5);
+		expect(calls.every((c) => c.endedAt !== undefined && c.endedAt - c.startedAt < 5000)).toBe(true);
+	});
+});
