@@ -1,0 +1,181 @@
+/**
+ * A real n8n (the pinned version the toolchain installs) in a throw-away user folder, with
+ * this package installed the way "Install community package" does it: unpacked into
+ * <user folder>/.n8n/nodes/node_modules/n8n-nodes-agent-swarm. Used by the end-to-end tests,
+ * the benchmark and the demo.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { homedir, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+
+export const ROOT = resolve(dirname(new URL(import.meta.url).pathname), '../..');
+const N8N_VERSION = '2.40.7';
+
+export function n8nBinary(): string {
+	const cache = process.env.AGENT_SWARM_CACHE ?? join(homedir(), '.cache/n8n-nodes-agent-swarm');
+	return process.env.AGENT_SWARM_N8N_BIN ?? join(cache, `n8n-${N8N_VERSION}`, 'node_modules/.bin/n8n');
+}
+
+export async function freePort(): Promise<number> {
+	return new Promise((res, rej) => {
+		const server = createServer();
+		server.once('error', rej);
+		server.listen(0, '127.0.0.1', () => {
+			const { port } = server.address() as { port: number };
+			server.close(() => res(port));
+		});
+	});
+}
+
+/** Builds dist/ and packs the package as npm would publish it; returns the tarball path. */
+export function packPackage(outDir = mkdtempSync(join(tmpdir(), 'agent-swarm-pack-'))): string {
+	execFileSync('npx', ['gulp', 'build'], { cwd: ROOT, stdio: 'ignore' });
+	const name = execFileSync('npm', ['pack', '--silent', '--pack-destination', outDir], { cwd: ROOT, encoding: 'utf8' }).trim().split('\n').pop()!;
+	return join(outDir, name);
+}
+
+export interface Credential {
+	id: string;
+	name: string;
+	type: string;
+	data: Record<string, unknown>;
+}
+
+/** A test runner's variables (NODE_ENV=test, VITEST, NODE_OPTIONS) change how n8n boots. */
+function withoutTestRunnerVariables(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+	return Object.fromEntries(
+		Object.entries(env).filter(([key]) => !/^(VITEST|NODE_ENV$|TEST$|NODE_OPTIONS$|N8N_)/.test(key)),
+	);
+}
+
+export class N8nInstance {
+	readonly userFolder: string;
+	port = 0;
+	log = '';
+	private process?: ChildProcess;
+	private readonly env: NodeJS.ProcessEnv;
+
+	constructor(extraEnv: NodeJS.ProcessEnv = {}, userFolder = mkdtempSync(join(tmpdir(), 'agent-swarm-n8n-'))) {
+		this.userFolder = userFolder;
+		this.env = {
+			...withoutTestRunnerVariables(process.env),
+			// n8n 2.x needs Node 24: run it with the Node that runs us (the toolchain's).
+			PATH: `${dirname(process.execPath)}:${process.env.PATH}`,
+			N8N_USER_FOLDER: userFolder,
+			N8N_DIAGNOSTICS_ENABLED: 'false',
+			N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+			N8N_PERSONALIZATION_ENABLED: 'false',
+			N8N_ENCRYPTION_KEY: 'agent-swarm-test-encryption-key',
+			...extraEnv,
+		};
+	}
+
+	get url(): string {
+		return `http://127.0.0.1:${this.port}`;
+	}
+
+	/** Unpacks the tarball into the community-nodes folder, as n8n's installer would. */
+	installPackage(tarball: string): void {
+		const nodes = join(this.userFolder, '.n8n/nodes');
+		const target = join(nodes, 'node_modules/n8n-nodes-agent-swarm');
+		rmSync(target, { recursive: true, force: true });
+		mkdirSync(join(nodes, 'node_modules'), { recursive: true });
+		const staging = mkdtempSync(join(nodes, 'unpack-'));
+		execFileSync('tar', ['xzf', tarball, '-C', staging]);
+		renameSync(join(staging, 'package'), target);
+		rmSync(staging, { recursive: true, force: true });
+		writeFileSync(join(nodes, 'package.json'), JSON.stringify({ name: 'installed-nodes', private: true, dependencies: { 'n8n-nodes-agent-swarm': '*' } }));
+	}
+
+	cli(...args: string[]): string {
+		return execFileSync(n8nBinary(), args, { env: this.env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+	}
+
+	importCredentials(credentials: Credential[]): void {
+		const file = join(this.userFolder, 'credentials.json');
+		writeFileSync(file, JSON.stringify(credentials));
+		this.cli('import:credentials', `--input=${file}`);
+		rmSync(file);
+	}
+
+	/** Imports workflow files (each must carry an `id`) and publishes them. */
+	importWorkflows(workflows: Array<{ id: string } & Record<string, unknown>>): void {
+		const dir = mkdtempSync(join(this.userFolder, 'workflows-'));
+		workflows.forEach((wf, i) => writeFileSync(join(dir, `${i}.json`), JSON.stringify(wf)));
+		this.cli('import:workflow', '--separate', `--input=${dir}`);
+		for (const wf of workflows) this.cli('publish:workflow', `--id=${wf.id}`);
+		rmSync(dir, { recursive: true, force: true });
+	}
+
+	async start(timeoutMs = 120_000): Promise<void> {
+		this.port = await freePort();
+		const broker = await freePort();
+		this.process = spawn(n8nBinary(), ['start'], {
+			env: { ...this.env, N8N_PORT: String(this.port), N8N_RUNNERS_BROKER_PORT: String(broker), N8N_LISTEN_ADDRESS: '127.0.0.1' },
+			stdio: ['ignore', 'pipe', 'pipe'],
+		});
+		const collect = (chunk: Buffer) => (this.log += chunk.toString());
+		this.process.stdout!.on('data', collect);
+		this.process.stderr!.on('data', collect);
+		const deadline = Date.now() + timeoutMs;
+		while (Date.now() < deadline) {
+			if (this.process.exitCode !== null) throw new Error(`n8n exited (${this.process.exitCode}):\n${this.log.slice(-3000)}`);
+			try {
+				if ((await fetch(`${this.url}/healthz/readiness`)).ok) return;
+			} catch {
+				// not listening yet
+			}
+			await new Promise((r) => setTimeout(r, 250));
+		}
+		throw new Error(`n8n was not ready within ${timeoutMs} ms:\n${this.log.slice(-3000)}`);
+	}
+
+	/**
+	 * Published workflows are activated after n8n reports ready. Until a webhook is registered
+	 * a preflight gets an error; then 204. Fires no execution.
+	 */
+	async waitForWebhook(path: string, timeoutMs = 60_000): Promise<void> {
+		const deadline = Date.now() + timeoutMs;
+		while (Date.now() < deadline) {
+			const res = await fetch(`${this.url}/webhook/${path}`, {
+				method: 'OPTIONS',
+				headers: { origin: 'http://127.0.0.1', 'access-control-request-method': 'POST' },
+			});
+			if (res.ok) return;
+			await new Promise((r) => setTimeout(r, 100));
+		}
+		throw new Error(`webhook ${path} was not registered within ${timeoutMs} ms:\n${this.log.slice(-3000)}`);
+	}
+
+	async stop(): Promise<void> {
+		const child = this.process;
+		if (!child || child.exitCode !== null) return;
+		const exited = new Promise((r) => child.once('exit', r));
+		child.kill('SIGTERM');
+		const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+		await exited;
+		clearTimeout(timer);
+	}
+
+	/** Files under the user folder that contain `needle` (installed packages excluded). */
+	filesContaining(needle: string): string[] {
+		const hits: string[] = [];
+		const bytes = Buffer.from(needle);
+		const walk = (dir: string) => {
+			for (const entry of readdirSync(dir, { withFileTypes: true })) {
+				const path = join(dir, entry.name);
+				if (entry.isDirectory()) {
+					if (entry.name !== 'node_modules') walk(path);
+				} else if (entry.isFile() && readFileSync(path).includes(bytes)) hits.push(path);
+			}
+		};
+		walk(this.userFolder);
+		return hits;
+	}
+
+	remove(): void {
+		rmSync(this.userFolder, { recursive: true, force: true });
+	}
+}

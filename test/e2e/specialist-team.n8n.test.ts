@@ -1,0 +1,83 @@
+/**
+ * The packed package in a real n8n 2.x: installed as a community package, the shipped example
+ * workflow imported and published, called over HTTP with an incident.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { N8nInstance, packPackage, ROOT } from '../../scripts/lib/n8n-instance.ts';
+import { ClaudeSimulator } from '../../simulator/server.ts';
+import { sampleIncident } from '../helpers/incident.ts';
+import { TEST_KEY } from '../helpers/simulator.ts';
+
+const LATENCY = 600;
+
+describe('real n8n 2.40.7: the specialist team example workflow', () => {
+	const sim = new ClaudeSimulator({ defaultLatencyMs: LATENCY });
+	const n8n = new N8nInstance();
+
+	beforeAll(async () => {
+		const url = await sim.start();
+		n8n.installPackage(packPackage());
+		n8n.importCredentials([
+			{ id: 'agentSwarmAnthropic', name: 'Agent Swarm Anthropic', type: 'agentSwarmAnthropicApi', data: { apiKey: TEST_KEY, baseUrl: url } },
+		]);
+		n8n.importWorkflows([JSON.parse(readFileSync(join(ROOT, 'workflows/examples/specialist-team.json'), 'utf8'))]);
+		await n8n.start();
+		await n8n.waitForWebhook('specialist-team');
+	});
+
+	afterAll(async () => {
+		await n8n.stop();
+		await sim.stop();
+		n8n.remove();
+	});
+
+	it('loads our node under its community-package type name', () => {
+		expect(n8n.log).not.toMatch(/Unrecognized node type: n8n-nodes-agent-swarm/);
+	});
+
+	it('answers the webhook with one item per specialist, computed concurrently', async () => {
+		const started = Date.now();
+		const res = await fetch(`${n8n.url}/webhook/specialist-team`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify(sampleIncident('INC-E2E')),
+		});
+		const wall = Date.now() - started;
+		expect(res.status).toBe(200);
+		const items = (await res.json()) as Array<Record<string, unknown>>;
+		expect(items.map((i) => i.agent)).toEqual(['logs', 'metrics', 'code_changes', 'infrastructure', 'cost_impact']);
+		for (const item of items) {
+			expect(item).toMatchObject({ status: 'success', findings: { summary: expect.any(String) }, costUsd: expect.any(Number) });
+		}
+		// Each specialist read its own field of the body.
+		const prompts = sim.messageRequests().map((r) => JSON.stringify(r.messages));
+		expect(prompts.find((p) => p.includes('Log digest: 60 lines'))).toBeDefined();
+		expect(prompts.find((p) => p.includes('Reduce DB pool size to 50'))).toBeDefined();
+		expect(prompts.every((p) => p.includes('Incident INC-E2E'))).toBe(true);
+		// Five calls of LATENCY ms overlapped: far less than five in a row.
+		const calls = sim.messageRequests();
+		const firstEnd = Math.min(...calls.map((c) => c.endedAt!));
+		expect(calls.every((c) => c.startedAt < firstEnd)).toBe(true);
+		expect(wall).toBeLessThan(LATENCY * 3);
+	});
+
+	it('a failing specialist comes back as a failed item (Continue On Fail in the example)', async () => {
+		sim.script({ match: { contains: 'Cost Impact Analyst' }, behaviour: { kind: 'error', status: 529 } });
+		const res = await fetch(`${n8n.url}/webhook/specialist-team`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify(sampleIncident('INC-E2E-2')),
+		});
+		const items = (await res.json()) as Array<Record<string, unknown>>;
+		expect(items).toHaveLength(5);
+		expect(items.find((i) => i.agent === 'cost_impact')).toMatchObject({ status: 'failed', error: { type: 'overloaded' } });
+	});
+
+	it('keeps the API key out of responses, logs and saved executions', () => {
+		expect(n8n.log).not.toContain(TEST_KEY);
+		expect(n8n.filesContaining(TEST_KEY)).toEqual([]);
+		expect(n8n.filesContaining('INC-E2E-2').length).toBeGreaterThan(0);
+	});
+});
