@@ -40,8 +40,8 @@ export class AgentSwarmAnthropicApi implements ICredentialType {
 			description: 'Optional header sent with every request, e.g. for a gateway',
 		},
 		{
-			displayName: 'Extra Header Value',
-			name: 'headerValue',
+			displayName: 'Extra Header Value (Secret)',
+			name: 'headerSecret',
 			type: 'string',
 			typeOptions: { password: true },
 			default: '',

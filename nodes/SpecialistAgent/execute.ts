@@ -3,6 +3,7 @@
  * concurrently under one limit, one output item per task with pairedItem. Failures follow
  * n8n's rules: with "continue on fail" a failed item; without, a NodeApiError naming the agent.
  */
+import { ParameterError } from '../shared/parameter-error.ts';
 import pLimit from 'p-limit';
 import {
 	NodeApiError,
@@ -110,7 +111,7 @@ function planItem(ctx: IExecuteFunctions, i: number, json: IDataObject, secrets:
 				]
 			: (((ctx.getNodeParameter('specialists', i, {}) as IDataObject).specialist as MemberParams[] | undefined) ?? []);
 	if (members.length === 0) {
-		throw new Error('Specialists: the team is empty. Fix: add at least one specialist under "Specialists"');
+		throw new ParameterError('Specialists: the team is empty. Fix: add at least one specialist under "Specialists"');
 	}
 	const tier = ctx.getNodeParameter('tier', i, 'role') as string;
 	const options = ctx.getNodeParameter('options', i, {}) as IDataObject;
@@ -143,29 +144,37 @@ function where(m: number): string {
 function resolveRole(member: MemberParams, m: number): Pick<SpecialistTask, 'role' | 'schema' | 'customPrompt'> {
 	if (member.role === 'custom') {
 		if (!member.systemPrompt?.trim()) {
-			throw new Error(`${where(m)} (custom): "System Prompt" is empty. Fix: describe what the specialist must find`);
+			throw new ParameterError(`${where(m)} (custom): "System Prompt" is empty. Fix: describe what the specialist must find`);
 		}
 		const text = typeof member.jsonSchema === 'string' ? member.jsonSchema : JSON.stringify(member.jsonSchema ?? '');
-		let schema: OutputSchema;
-		try {
-			schema = jsonOutputSchema(text);
-		} catch (error) {
-			throw new Error(`${where(m)} (custom): "Output JSON Schema" ${(error as Error).message}. Fix: give a JSON schema of an object`);
-		}
+		const schema = customSchema(text, m);
 		return { role: { ...CUSTOM_ROLE, schema: null as never }, schema, customPrompt: member.systemPrompt };
 	}
 	const role = findRole(member.role);
 	if (!role) {
-		throw new Error(`${where(m)}: unknown role "${member.role}". Fix: pick a role from the list (e.g. incident.logs) or "custom"`);
+		throw new ParameterError(`${where(m)}: unknown role "${member.role}". Fix: pick a role from the list (e.g. incident.logs) or "custom"`);
 	}
 	return { role, schema: zodOutputSchema(role.schema) };
+}
+
+function customSchema(text: string, m: number): OutputSchema {
+	const problem = (error: unknown) => `${where(m)} (custom): "Output JSON Schema" ${(error as Error).message}. Fix: give a JSON schema of an object`;
+	let schema: OutputSchema | undefined;
+	let failure: string | undefined;
+	try {
+		schema = jsonOutputSchema(text);
+	} catch (error) {
+		failure = problem(error);
+	}
+	if (!schema) throw new ParameterError(failure!);
+	return schema;
 }
 
 function resolveInput(member: MemberParams, json: IDataObject, m: number): string {
 	const field = member.role === 'custom' ? CUSTOM_ROLE.inputField : findRole(member.role)!.inputField;
 	const given = isEmpty(member.input) ? json[field] : member.input;
 	if (isEmpty(given)) {
-		throw new Error(
+		throw new ParameterError(
 			`${where(m)} (${member.name || member.role}): the input is empty. Fix: set "Input" to an expression such as {{ $json.${field} }}, or send a non-empty "${field}" field`,
 		);
 	}

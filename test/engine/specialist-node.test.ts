@@ -1,3 +1,4 @@
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import { describe, expect, it } from 'vitest';
 import { costOf, priceTable, ZERO_USAGE, addUsage } from '../../nodes/shared/models/prices.ts';
 import { runSpecialistNode } from '../helpers/engine.ts';
@@ -130,7 +131,7 @@ describe('Specialist Agent node in the n8n engine', () => {
 	});
 
 	it('names the field and the fix for bad parameters', async () => {
-		const cases: Array<[Record<string, unknown>, Record<string, unknown>, RegExp]> = [
+		const cases: Array<[INodeParameters, IDataObject, RegExp]> = [
 			[{ mode: 'single', role: 'incident.metrics' }, {}, /input is empty\. Fix: set "Input" to an expression such as \{\{ \$json\.metrics \}\}/],
 			[{ mode: 'single', role: 'incident.nope', input: 'x' }, {}, /unknown role "incident\.nope"\. Fix: pick a role/],
 			[{ mode: 'single', role: 'custom', input: 'x', systemPrompt: 'p', jsonSchema: '{"type":"object","properties":{"a":{"type":"nope"}}}' }, {}, /"Output JSON Schema" is not a valid JSON schema/],

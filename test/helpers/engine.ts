@@ -146,7 +146,7 @@ export async function runSpecialistNode(options: RunOptions): Promise<EngineRun>
 				{ node: nodes[0], data: { main: [options.items.map((json) => ({ json }))] }, source: null },
 			],
 		},
-	} as IRunExecutionData;
+	} as unknown as IRunExecutionData;
 	const started = performance.now();
 	const execution = new WorkflowExecute(additionalData, 'manual', runData).processRunExecutionData(workflow);
 	if (options.cancelAfterMs !== undefined) setTimeout(() => execution.cancel(), options.cancelAfterMs);

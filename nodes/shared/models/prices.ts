@@ -1,4 +1,6 @@
 import { PRICE_TABLE } from './prices.data.ts';
+import { parseJson } from '../json.ts';
+import { ParameterError } from '../parameter-error.ts';
 
 export interface ModelPrice {
 	input: number;
@@ -43,21 +45,18 @@ export function priceTable(overrides: PriceTable = {}): PriceTable {
  */
 export function parsePriceOverrides(text: string | undefined): PriceTable {
 	if (!text || !text.trim()) return {};
-	let raw: unknown;
-	try {
-		raw = JSON.parse(text);
-	} catch {
-		throw new Error('Price Overrides is not valid JSON. Fix: use {"model-id": {"input": 2, "output": 10}}');
-	}
+	const parsed = parseJson(text);
+	if (!parsed.ok) throw new ParameterError('Price Overrides is not valid JSON. Fix: use {"model-id": {"input": 2, "output": 10}}');
+	const raw = parsed.value;
 	if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
-		throw new Error('Price Overrides must be a JSON object keyed by model id');
+		throw new ParameterError('Price Overrides must be a JSON object keyed by model id');
 	}
 	const table: PriceTable = {};
 	for (const [model, value] of Object.entries(raw as Record<string, Record<string, unknown>>)) {
 		const input = Number(value?.input);
 		const output = Number(value?.output);
 		if (!Number.isFinite(input) || !Number.isFinite(output) || input < 0 || output < 0) {
-			throw new Error(
+			throw new ParameterError(
 				`Price Overrides: "${model}" needs non-negative numbers "input" and "output" (USD per million tokens)`,
 			);
 		}

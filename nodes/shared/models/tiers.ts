@@ -1,4 +1,5 @@
 /** Model tiers: a role asks for a capability level; the user decides which model serves it. */
+import { ParameterError } from '../parameter-error.ts';
 export const TIERS = ['fast', 'balanced', 'deep'] as const;
 export type Tier = (typeof TIERS)[number];
 export type TierChoice = Tier | 'auto';
@@ -54,7 +55,7 @@ export function chooseModel(
 	if (selection.tier === 'role') tier = role.defaultTier;
 	else if (selection.tier === 'auto') tier = autoTier(role.complexity, inputTokens);
 	else if (isTier(selection.tier)) tier = selection.tier;
-	else throw new Error(`Unknown tier "${String(selection.tier)}". Fix: use auto, fast, balanced or deep`);
+	else throw new ParameterError(`Unknown tier "${String(selection.tier)}". Fix: use auto, fast, balanced or deep`);
 	const override = selection.tierModels?.[tier]?.trim();
 	return { tier, model: override || DEFAULT_TIER_MODELS[tier] };
 }

@@ -2,6 +2,7 @@
  * Editor fields and readers shared by every node that calls Claude: the tier/model choice and
  * the call settings (temperature, timeout, retries, caching, prices).
  */
+import { ParameterError } from '../parameter-error.ts';
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { DEFAULT_TIER_MODELS, type ModelSelection, type Tier, type TierChoice } from '../models/tiers.ts';
 import { parsePriceOverrides, priceTable, type PriceTable } from '../models/prices.ts';
@@ -33,9 +34,9 @@ export const modelOptionFields: INodeProperties[] = [
 		placeholder: 'claude-sonnet-5-5',
 		description: 'Any model ID; when set it wins over the tier',
 	},
-	{ displayName: 'Fast Tier Model', name: 'fastModel', type: 'string', default: DEFAULT_TIER_MODELS.fast },
-	{ displayName: 'Balanced Tier Model', name: 'balancedModel', type: 'string', default: DEFAULT_TIER_MODELS.balanced },
-	{ displayName: 'Deep Tier Model', name: 'deepModel', type: 'string', default: DEFAULT_TIER_MODELS.deep },
+	{ displayName: 'Fast Tier Model', name: 'fastModel', type: 'string', default: 'claude-haiku-5-5' },
+	{ displayName: 'Balanced Tier Model', name: 'balancedModel', type: 'string', default: 'claude-sonnet-5-5' },
+	{ displayName: 'Deep Tier Model', name: 'deepModel', type: 'string', default: 'claude-opus-5-5' },
 	{ displayName: 'Temperature', name: 'temperature', type: 'number', default: 0, typeOptions: { minValue: 0, maxValue: 1, numberPrecision: 2 } },
 	{ displayName: 'Max Tokens', name: 'maxTokens', type: 'number', default: 4096, description: 'Longest reply allowed per call', typeOptions: { minValue: 1 } },
 	{ displayName: 'Timeout (Seconds)', name: 'timeoutSeconds', type: 'number', default: 120, description: 'Per call, each attempt', typeOptions: { minValue: 1 } },
@@ -43,7 +44,7 @@ export const modelOptionFields: INodeProperties[] = [
 		displayName: 'Max Attempts',
 		name: 'maxAttempts',
 		type: 'number',
-		default: DEFAULT_RETRY.maxAttempts,
+		default: 4,
 		description: 'Attempts per call, counting the first; rate limits, overload, server and connection errors are retried with backoff',
 		typeOptions: { minValue: 1, maxValue: 10 },
 	},
@@ -98,7 +99,7 @@ function numberOption(options: Options, name: string, fallback: number): number 
 	const value = options[name];
 	if (value === undefined || value === '') return fallback;
 	const n = Number(value);
-	if (!Number.isFinite(n) || n < 0) throw new Error(`Option "${name}" must be a non-negative number, got "${String(value)}"`);
+	if (!Number.isFinite(n) || n < 0) throw new ParameterError(`Option "${name}" must be a non-negative number, got "${String(value)}"`);
 	return n;
 }
 
@@ -108,6 +109,6 @@ export async function readCredentials(ctx: IExecuteFunctions) {
 		apiKey: String(c.apiKey ?? ''),
 		baseUrl: c.baseUrl ? String(c.baseUrl) : undefined,
 		headerName: c.headerName ? String(c.headerName) : undefined,
-		headerValue: c.headerValue ? String(c.headerValue) : undefined,
+		headerValue: c.headerSecret ? String(c.headerSecret) : undefined,
 	};
 }

@@ -2,8 +2,10 @@
  * Structured output: a JSON schema the API constrains decoding to, and a validator that checks
  * the reply. Presets are zod schemas; custom roles bring a JSON schema checked by Ajv.
  */
-import Ajv, { type ErrorObject } from 'ajv';
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { z } from 'zod/v4';
+import { parseJson } from '../json.ts';
+import { ParameterError } from '../parameter-error.ts';
 
 export type Validation = { ok: true; value: unknown } | { ok: false; error: string };
 
@@ -60,22 +62,15 @@ const ajv = new Ajv({ allErrors: true, strict: false });
  * node to report against the "Output JSON Schema" field.
  */
 export function jsonOutputSchema(text: string): OutputSchema {
-	let schema: unknown;
-	try {
-		schema = JSON.parse(text);
-	} catch (error) {
-		throw new Error(`is not valid JSON (${(error as Error).message})`);
-	}
-	if (!schema || typeof schema !== 'object' || Array.isArray(schema)) throw new Error('must be a JSON object');
+	const parsed = parseJson(text);
+	if (!parsed.ok) throw new ParameterError(`is not valid JSON (${parsed.error})`);
+	const schema = parsed.value;
+	if (!schema || typeof schema !== 'object' || Array.isArray(schema)) throw new ParameterError('must be a JSON object');
 	if ((schema as Record<string, unknown>).type !== 'object') {
-		throw new Error('must describe an object: set "type": "object" at the top level');
+		throw new ParameterError('must describe an object: set "type": "object" at the top level');
 	}
-	let check;
-	try {
-		check = ajv.compile(schema as Record<string, unknown>);
-	} catch (error) {
-		throw new Error(`is not a valid JSON schema (${(error as Error).message})`);
-	}
+	const check = compile(schema as Record<string, unknown>);
+	if (typeof check === 'string') throw new ParameterError(`is not a valid JSON schema (${check})`);
 	return {
 		jsonSchema: toApiSchema(schema),
 		validate(value) {
@@ -83,6 +78,15 @@ export function jsonOutputSchema(text: string): OutputSchema {
 			return { ok: false, error: (check.errors ?? []).map(describeAjvError).join('; ') };
 		},
 	};
+}
+
+/** A validator, or why the schema cannot be compiled. */
+function compile(schema: Record<string, unknown>): ValidateFunction | string {
+	try {
+		return ajv.compile(schema);
+	} catch (error) {
+		return (error as Error).message;
+	}
 }
 
 function describeAjvError(error: ErrorObject): string {
@@ -96,11 +100,7 @@ function pathOf(path: PropertyKey[]): string {
 /** Parses a model reply as JSON (tolerating a Markdown code fence) and validates it. */
 export function parseReply(text: string, schema: OutputSchema): Validation {
 	const trimmed = text.trim().replace(/^```(?:json)?\s*([\s\S]*?)\s*```$/, '$1');
-	let value: unknown;
-	try {
-		value = JSON.parse(trimmed);
-	} catch (error) {
-		return { ok: false, error: `reply is not valid JSON (${(error as Error).message})` };
-	}
-	return schema.validate(value);
+	const parsed = parseJson(trimmed);
+	if (!parsed.ok) return { ok: false, error: `reply is not valid JSON (${parsed.error})` };
+	return schema.validate(parsed.value);
 }
