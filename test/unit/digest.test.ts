@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { groupingAccuracy } from '../../bench/grouping-accuracy.ts';
 import { buildDigest, renderDigest } from '../../nodes/shared/digest/log-digest.ts';
-import { maskToken, tokenize } from '../../nodes/shared/digest/masking.ts';
+import { maskToken, normaliseDigits, shapeHash, tokenize } from '../../nodes/shared/digest/masking.ts';
 import { TemplateMiner } from '../../nodes/shared/digest/template-miner.ts';
 import { parseTimestamp } from '../../nodes/shared/digest/timestamps.ts';
 
@@ -40,8 +40,16 @@ describe('masking', () => {
 		expect(maskToken('blk_-6952295868487656571')).toBe('blk_<*>');
 		expect(maskToken('sshd(pam_unix)[19939]:')).toBe('sshd(pam_unix)[<*>]:');
 		expect(maskToken('12ms')).toBe('<*>');
-		expect(maskToken('9f86d081884c7d65')).toBe('<*>');
+		expect(maskToken(normaliseDigits('9f86d081884c7d65'))).toBe('<*>');
+		expect(maskToken(normaliseDigits('003a90fc'))).toBe('<*>');
 		expect(maskToken('checkout')).toBe('checkout');
+	});
+	it('hashes lines that differ only in their numbers alike, and others apart', () => {
+		expect(shapeHash('took 12ms for id 7')).toBe(shapeHash('took 3456ms for id 0'));
+		expect(shapeHash('took 12ms for id 7')).toBe(shapeHash(normaliseDigits('took 12ms for id 7')));
+		expect(shapeHash('took 12ms for id 7')).not.toBe(shapeHash('took 12s for id 7'));
+		const hashes = new Set(Array.from({ length: 20000 }, (_, i) => shapeHash(`event kind${String.fromCharCode(97 + (i % 26))}${i.toString(36).replace(/\d/g, '')} done`)));
+		expect(hashes.size).toBe(new Set(Array.from({ length: 20000 }, (_, i) => `${String.fromCharCode(97 + (i % 26))}${i.toString(36).replace(/\d/g, '')}`)).size);
 	});
 	it('keeps a bracketed thread name as one token', () => {
 		expect(tokenize('INFO [IPC Server handler 5 on 8020] org.Foo: hi  there')).toEqual([
@@ -71,11 +79,11 @@ describe('template miner', () => {
 	for (const style of ['iso', 'syslog', 'log4j'] as const) {
 		it(`groups a ${style} log by template without being told the format`, () => {
 			const { text, truth } = syntheticLog(style);
-			const miner = new TemplateMiner();
-			const predicted: number[] = [];
-			text.split('\n').forEach((line, i) => miner.add(line, (c) => (predicted[i] = c.id)));
-			miner.flush();
+			const lines = text.split('\n');
+			const miner = new TemplateMiner().learn(lines);
+			const predicted = lines.map((line) => miner.add(line).cluster.id);
 			expect(groupingAccuracy(predicted, truth)).toBe(1);
+			expect(miner.clusters).toHaveLength(6);
 		});
 	}
 	it('grouping accuracy is 1 for a perfect grouping and punishes merges and splits', () => {
@@ -96,6 +104,7 @@ describe('log digest', () => {
 		expect(failures.level).toBe('ERROR');
 		expect(failures.count).toBe(100);
 		expect(failures.firstSeen).toBe('2026-11-25T03:00:03.003Z');
+		expect(failures.lastSeen).toMatch(/^2026-11-25T03:09:5\d/);
 		expect(failures.peakPerMinute).toBe(10);
 		expect(failures.samples).toHaveLength(3);
 		expect(digest.start).toBe('2026-11-25T03:00:00Z');

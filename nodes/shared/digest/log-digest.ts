@@ -3,8 +3,8 @@
  * into templates; each template keeps its count, first/last seen, peak rate per minute and a
  * few sample lines. Deterministic and model-free, so the same log always gives the same digest.
  */
-import { LEVEL_WORD, TemplateMiner, type Cluster, type MinerOptions } from './template-miner.ts';
-import { parseTimestamp } from './timestamps.ts';
+import { TemplateMiner, type Cluster, type MinerOptions } from './template-miner.ts';
+import { parseTimestampPrefix } from './timestamps.ts';
 
 export interface TemplateStats {
 	template: string;
@@ -46,15 +46,27 @@ const SEVERE = /^(?:error|err|crit|critical|alert|emerg|fatal|severe|warn|warnin
 
 export function buildDigest(text: string, options: Partial<DigestOptions> = {}): LogDigest {
 	const samplesPerTemplate = options.samplesPerTemplate ?? 3;
-	const miner = new TemplateMiner(options.miner);
+	const all = text.split('\n');
+	const lines = all.some(isBlank) ? all.filter((line) => !isBlank(line)) : all;
+	const miner = new TemplateMiner(options.miner).learn(lines);
 	const stats = new Map<Cluster, Accumulator>();
-	let lines = 0;
 	let start: number | undefined;
 	let end: number | undefined;
-	let lastHead = '';
-	let lastTime: number | undefined;
+	let second = { prefix: '\u0000', time: undefined as number | undefined };
 
-	const record = (line: string, time: number | undefined, level: string | undefined) => (cluster: Cluster) => {
+	for (const raw of lines) {
+		const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+		// Consecutive lines usually share their second: parse the timestamp once per second.
+		if (!line.startsWith(second.prefix)) {
+			const parsed = parseTimestampPrefix(line, options.year);
+			second = { prefix: parsed?.secondPrefix || '\u0000', time: parsed?.ms };
+		}
+		const time = second.time;
+		if (time !== undefined) {
+			if (start === undefined || time < start) start = time;
+			if (end === undefined || time > end) end = time;
+		}
+		const { cluster, level } = miner.add(line);
 		let acc = stats.get(cluster);
 		if (!acc) stats.set(cluster, (acc = { cluster, perMinute: new Map(), samples: [] }));
 		if (level && (!acc.level || SEVERE.test(level))) acc.level = level;
@@ -65,38 +77,16 @@ export function buildDigest(text: string, options: Partial<DigestOptions> = {}):
 			const minute = Math.floor(time / 60_000);
 			acc.perMinute.set(minute, (acc.perMinute.get(minute) ?? 0) + 1);
 		}
-	};
-
-	for (const raw of text.split('\n')) {
-		const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-		if (!line.trim()) continue;
-		lines++;
-		// Consecutive lines usually share their timestamp text: parse it once.
-		const head = line.slice(0, 32);
-		if (head !== lastHead) {
-			lastHead = head;
-			lastTime = parseTimestamp(line, options.year);
-		}
-		if (lastTime !== undefined) {
-			if (start === undefined || lastTime < start) start = lastTime;
-			if (end === undefined || lastTime > end) end = lastTime;
-		}
-		miner.add(line, record(line, lastTime, levelOf(line)));
 	}
-	miner.flush();
 
 	const templates = [...stats.values()]
 		.map((acc) => toStats(acc, miner))
 		.sort((a, b) => b.count - a.count || a.template.localeCompare(b.template));
-	return { lines, bytes: Buffer.byteLength(text), templates, start: iso(start), end: iso(end) };
+	return { lines: lines.length, bytes: Buffer.byteLength(text), templates, start: iso(start), end: iso(end) };
 }
 
-function levelOf(line: string): string | undefined {
-	const head = line.length > 120 ? line.slice(0, 120) : line;
-	for (const token of head.split(/\s+/)) {
-		if (LEVEL_WORD.test(token)) return token.replace(/[^a-z]/gi, '').toUpperCase();
-	}
-	return undefined;
+function isBlank(line: string): boolean {
+	return line.length === 0 || line.trim().length === 0;
 }
 
 function toStats(acc: Accumulator, miner: TemplateMiner): TemplateStats {

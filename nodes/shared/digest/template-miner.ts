@@ -4,18 +4,23 @@
  * header constants (host names, log levels, facility tags: the same value at the same position
  * in a large share of lines). A line's header is its leading run of such constants and of
  * variable tokens (times, ids, pids); templates are mined from the message after it.
+ *
+ * Speed: digit runs are normalised before anything else, and the placement of a normalised
+ * line is cached under its hash, so the common case (a known message with new numbers) costs
+ * one pass over the characters and one map lookup.
  */
-import { maskToken, tokenize, WILDCARD } from './masking.ts';
+import { maskToken, normaliseDigits, shapeHash, tokenize, WILDCARD } from './masking.ts';
 
 const LOGGER_NAME = /^[\w$.()[\]/-]*[.$([][\w$.()[\]/-]*:$/;
 const BRACKETED = /^\[.*\]:?$/;
 export const LEVEL_WORD = /^[[(<]?(?:trace|debug|info|notice|warn|warning|error|err|crit|critical|alert|emerg|fatal|severe)[\])>:]?$/i;
 const CALENDAR_WORD = /^[[(]?(?:mon|tue|wed|thu|fri|sat|sun|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*[\])]?,?$/i;
+const LINE_CACHE_LIMIT = 500_000;
 
 export interface MinerOptions {
-	/** Share of informative tokens two lines must share to be one template. */
+	/** Share of message tokens two lines must share to be one template. */
 	similarity: number;
-	/** Lines read before the header constants are learned. */
+	/** Lines the header constants are learned from. */
 	learnLines: number;
 	/** A (position, value) seen in at least this share of the learning lines is a header constant. */
 	headerShare: number;
@@ -36,55 +41,27 @@ export interface Cluster {
 	count: number;
 }
 
+/** Where a line went: its template and the log level found in its header, if any. */
+export interface Placement {
+	cluster: Cluster;
+	level?: string;
+}
+
 export class TemplateMiner {
 	readonly clusters: Cluster[] = [];
 	private readonly options: MinerOptions;
 	private readonly byShape = new Map<string, Cluster[]>();
-	private readonly exact = new Map<string, Cluster>();
-	private readonly pending: string[][] = [];
-	private pendingCallbacks: Array<(c: Cluster) => void> = [];
-	private headerConstants: Set<string> | undefined;
+	private readonly byMessage = new Map<string, Cluster>();
+	private readonly byLine = new Map<number, Placement>();
+	private headerConstants = new Set<string>();
 
 	constructor(options: Partial<MinerOptions> = {}) {
 		this.options = { ...DEFAULT_MINER_OPTIONS, ...options };
 	}
 
-	/** Masks and tokenizes a line; exposed so callers can reuse the tokens. */
-	static maskedTokens(line: string): string[] {
-		const tokens = tokenize(line);
-		for (let i = 0; i < tokens.length; i++) tokens[i] = maskToken(tokens[i]);
-		return tokens;
-	}
-
-	/**
-	 * Adds a line; `onCluster` is told its cluster, at once or, for the first lines, once the
-	 * header constants are learned (call `flush()` at the end of input).
-	 */
-	add(line: string, onCluster: (cluster: Cluster) => void): void {
-		const tokens = TemplateMiner.maskedTokens(line);
-		if (!this.headerConstants) {
-			this.pending.push(tokens);
-			this.pendingCallbacks.push(onCluster);
-			if (this.pending.length >= this.options.learnLines) this.flush();
-			return;
-		}
-		onCluster(this.place(tokens));
-	}
-
-	flush(): void {
-		if (this.headerConstants) return;
-		this.headerConstants = this.learnHeader(this.pending);
-		const callbacks = this.pendingCallbacks;
-		this.pendingCallbacks = [];
-		this.pending.forEach((tokens, i) => callbacks[i](this.place(tokens)));
-		this.pending.length = 0;
-	}
-
-	template(cluster: Cluster): string {
-		return cluster.tokens.join(' ');
-	}
-
-	private learnHeader(sample: string[][]): Set<string> {
+	/** Learns the header constants from the first lines of the input. Call before `add`. */
+	learn(lines: readonly string[]): this {
+		const sample = lines.slice(0, this.options.learnLines).map((l) => maskedTokens(normaliseDigits(l)));
 		const counts = new Map<string, number>();
 		for (const tokens of sample) {
 			const limit = Math.min(tokens.length, this.options.headerPositions);
@@ -95,7 +72,26 @@ export class TemplateMiner {
 			}
 		}
 		const min = Math.max(2, sample.length * this.options.headerShare);
-		return new Set([...counts].filter(([, n]) => n >= min).map(([key]) => key));
+		this.headerConstants = new Set([...counts].filter(([, n]) => n >= min).map(([key]) => key));
+		return this;
+	}
+
+	add(line: string): Placement {
+		const hash = shapeHash(line);
+		const known = this.byLine.get(hash);
+		if (known) {
+			known.cluster.count++;
+			return known;
+		}
+		const tokens = maskedTokens(normaliseDigits(line));
+		const start = this.messageStart(tokens);
+		const placement: Placement = { cluster: this.place(tokens.slice(start)), level: levelIn(tokens, start) };
+		if (this.byLine.size < LINE_CACHE_LIMIT) this.byLine.set(hash, placement);
+		return placement;
+	}
+
+	template(cluster: Cluster): string {
+		return cluster.tokens.join(' ');
 	}
 
 	/** Index of the first message token: after the leading constants and variables. */
@@ -113,26 +109,25 @@ export class TemplateMiner {
 			token.includes(WILDCARD) ||
 			BRACKETED.test(token) ||
 			LEVEL_WORD.test(token) ||
-			this.headerConstants!.has(`${position}\u0000${token}`) ||
+			this.headerConstants.has(`${position}\u0000${token}`) ||
 			CALENDAR_WORD.test(token)
 		);
 	}
 
-	private place(all: string[]): Cluster {
-		const tokens = all.slice(this.messageStart(all));
-		const line = tokens.join(' ');
-		const known = this.exact.get(line);
+	private place(tokens: string[]): Cluster {
+		const message = tokens.join(' ');
+		const known = this.byMessage.get(message);
 		if (known) {
 			known.count++;
 			return known;
 		}
-		const shape = this.shapeKey(tokens);
+		const shape = shapeKey(tokens);
 		let candidates = this.byShape.get(shape);
 		if (!candidates) this.byShape.set(shape, (candidates = []));
 		let best: Cluster | undefined;
 		let bestScore = -1;
 		for (const cluster of candidates) {
-			const score = this.similarity(cluster.tokens, tokens);
+			const score = similarity(cluster.tokens, tokens);
 			if (score > bestScore) {
 				bestScore = score;
 				best = cluster;
@@ -146,29 +141,42 @@ export class TemplateMiner {
 			candidates.push(best);
 		}
 		best.count++;
-		if (this.exact.size < 200_000) this.exact.set(line, best);
+		if (this.byMessage.size < LINE_CACHE_LIMIT) this.byMessage.set(message, best);
 		return best;
 	}
+}
 
-	/** Length plus the first word that is not a variable: lines of one template agree on both. */
-	private shapeKey(tokens: string[]): string {
-		const first = tokens.find((t) => !t.includes(WILDCARD)) ?? '';
-		return `${tokens.length}\u0000${first}`;
-	}
+function maskedTokens(line: string): string[] {
+	const tokens = tokenize(line);
+	for (let i = 0; i < tokens.length; i++) tokens[i] = maskToken(tokens[i]);
+	return tokens;
+}
 
-	/**
-	 * Share of equal tokens. A constant facing a variable-bearing token ("rhost=" against
-	 * "rhost=<*>") weighs double: it says the two lines have different shapes, not values.
-	 */
-	private similarity(template: string[], tokens: string[]): number {
-		let same = 0;
-		let weight = tokens.length;
-		for (let i = 0; i < tokens.length; i++) {
-			const a = template[i];
-			const b = tokens[i];
-			if (a === b) same++;
-			else if (a !== WILDCARD && a.includes(WILDCARD) !== b.includes(WILDCARD)) weight++;
-		}
-		return weight === 0 ? 1 : same / weight;
+function levelIn(tokens: string[], headerEnd: number): string | undefined {
+	for (let i = 0; i < headerEnd; i++) {
+		if (LEVEL_WORD.test(tokens[i])) return tokens[i].replace(/[^a-z]/gi, '').toUpperCase();
 	}
+	return undefined;
+}
+
+/** Length plus the first word that is not a variable: lines of one template agree on both. */
+function shapeKey(tokens: string[]): string {
+	const first = tokens.find((t) => !t.includes(WILDCARD)) ?? '';
+	return `${tokens.length}\u0000${first}`;
+}
+
+/**
+ * Share of equal tokens. A constant facing a variable-bearing token ("rhost=" against
+ * "rhost=<*>") weighs double: it says the two lines have different shapes, not values.
+ */
+function similarity(template: string[], tokens: string[]): number {
+	let same = 0;
+	let weight = tokens.length;
+	for (let i = 0; i < tokens.length; i++) {
+		const a = template[i];
+		const b = tokens[i];
+		if (a === b) same++;
+		else if (a !== WILDCARD && a.includes(WILDCARD) !== b.includes(WILDCARD)) weight++;
+	}
+	return weight === 0 ? 1 : same / weight;
 }

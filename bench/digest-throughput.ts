@@ -1,0 +1,40 @@
+/**
+ * Digest throughput in a process of its own, so its peak memory is its own:
+ *   node bench/digest-throughput.ts <loghub dir> <megabytes>
+ * Builds the input by repeating the datasets' lines (numbers shifted on each pass, so lines
+ * are not byte-identical) and prints one JSON line with MB/s and peak RSS.
+ */
+import { buildDigest } from '../nodes/shared/digest/log-digest.ts';
+import { readDatasets } from './loghub.ts';
+
+const [dir, megabytes = '100'] = process.argv.slice(2);
+const target = Number(megabytes) * 1024 * 1024;
+const source = readDatasets(dir).flatMap((d) => d.lines);
+const parts: string[] = [];
+let size = 0;
+for (let pass = 0; size < target; pass++) {
+	for (const line of source) {
+		const shifted = pass === 0 ? line : line.replace(/\d+/, (n) => String(Number(n) + pass));
+		parts.push(shifted);
+		size += shifted.length + 1;
+		if (size >= target) break;
+	}
+}
+const text = parts.join('\n');
+parts.length = 0;
+const before = process.memoryUsage().rss;
+const started = performance.now();
+const digest = buildDigest(text);
+const seconds = (performance.now() - started) / 1000;
+const mb = Buffer.byteLength(text) / 1024 / 1024;
+console.log(
+	JSON.stringify({
+		mb: Number(mb.toFixed(1)),
+		lines: digest.lines,
+		templates: digest.templates.length,
+		seconds: Number(seconds.toFixed(2)),
+		mbPerSecond: Number((mb / seconds).toFixed(1)),
+		inputRssMb: Math.round(before / 1024 / 1024),
+		peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+	}),
+);

@@ -1,0 +1,192 @@
+/**
+ * npm run bench [-- --loghub <dir>] [--mb 100] [--skip-n8n]
+ *
+ * (a) five-specialist team vs one specialist, wall time in a real n8n (simulated latency 1 s)
+ * (b) our per-call overhead vs a bare SDK call to the same loopback server
+ * (c) log digest grouping accuracy per LogHub dataset, and throughput with peak memory
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createClaudeClient } from '../nodes/shared/claude/client.ts';
+import { priceTable } from '../nodes/shared/models/prices.ts';
+import { findRole } from '../nodes/shared/roles/index.ts';
+import { runSpecialist } from '../nodes/shared/specialist/run-specialist.ts';
+import { zodOutputSchema } from '../nodes/shared/structured/output-schema.ts';
+import { N8nInstance, packPackage, ROOT } from '../scripts/lib/n8n-instance.ts';
+import { ClaudeSimulator } from '../simulator/server.ts';
+import { sampleIncident } from '../test/helpers/incident.ts';
+import { digestAccuracy } from './digest-accuracy.ts';
+import { readDatasets } from './loghub.ts';
+
+const REFERENCE: Record<string, { drain: number; brain: number }> = {
+	HDFS: { drain: 0.9975, brain: 0.9975 },
+	Hadoop: { drain: 0.9475, brain: 0.949 },
+	Spark: { drain: 0.92, brain: 0.9975 },
+	Zookeeper: { drain: 0.9665, brain: 0.9875 },
+	BGL: { drain: 0.9625, brain: 0.986 },
+	Linux: { drain: 0.69, brain: 0.996 },
+	Apache: { drain: 1.0, brain: 1.0 },
+	OpenSSH: { drain: 0.7875, brain: 1.0 },
+};
+
+const { values } = parseArgs({
+	options: {
+		loghub: { type: 'string', default: join(ROOT, '../shared/data/loghub') },
+		mb: { type: 'string', default: '100' },
+		'skip-n8n': { type: 'boolean', default: false },
+	},
+});
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const fmt = (x: number, d = 2) => x.toFixed(d);
+const KEY = 'bench-key-not-secret';
+
+async function teamVsSingle(): Promise<void> {
+	console.log('\n(a) Specialist team in a real n8n 2.40.7, simulated Claude latency 1000 ms');
+	const sim = new ClaudeSimulator({ defaultLatencyMs: 1000 });
+	const url = await sim.start();
+	const n8n = new N8nInstance();
+	try {
+		const team = JSON.parse(readFileSync(join(ROOT, 'workflows/examples/specialist-team.json'), 'utf8'));
+		const single = JSON.parse(JSON.stringify(team));
+		single.id = 'agentSwarmSingleSpecialist';
+		single.name = 'Bench: one specialist';
+		single.nodes[0].parameters.path = 'single-specialist';
+		single.nodes[0].webhookId = 'b1f0a001-0000-4000-8000-00000000bbbb';
+		single.nodes[1].parameters.specialists.specialist = single.nodes[1].parameters.specialists.specialist.slice(0, 1);
+		n8n.installPackage(packPackage());
+		n8n.importCredentials([{ id: 'agentSwarmAnthropic', name: 'Agent Swarm Anthropic', type: 'agentSwarmAnthropicApi', data: { apiKey: KEY, baseUrl: url } }]);
+		n8n.importWorkflows([team, single]);
+		await n8n.start();
+		await n8n.waitForWebhook('specialist-team');
+		await n8n.waitForWebhook('single-specialist');
+		const call = async (path: string) => {
+			const started = performance.now();
+			const res = await fetch(`${n8n.url}/webhook/${path}`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify(sampleIncident('INC-BENCH')),
+			});
+			const items = (await res.json()) as unknown[];
+			if (!res.ok || !Array.isArray(items)) throw new Error(`${path}: HTTP ${res.status}`);
+			return { ms: performance.now() - started, items: items.length };
+		};
+		await call('specialist-team');
+		await call('single-specialist');
+		const teamMs: number[] = [];
+		const singleMs: number[] = [];
+		for (let i = 0; i < 7; i++) {
+			const t = await call('specialist-team');
+			if (t.items !== 5) throw new Error(`team answered ${t.items} items`);
+			teamMs.push(t.ms);
+			singleMs.push((await call('single-specialist')).ms);
+		}
+		const ratio = median(teamMs) / median(singleMs);
+		console.log(`team5_wall_ms median=${fmt(median(teamMs), 0)} (runs: ${teamMs.map((x) => fmt(x, 0)).join(' ')})`);
+		console.log(`single_wall_ms median=${fmt(median(singleMs), 0)} (runs: ${singleMs.map((x) => fmt(x, 0)).join(' ')})`);
+		console.log(`team_ratio=${fmt(ratio, 3)}  target <= 1.15  ${ratio <= 1.15 ? 'PASS' : 'FAIL'}`);
+	} finally {
+		await n8n.stop();
+		n8n.remove();
+		await sim.stop();
+	}
+}
+
+async function callOverhead(): Promise<void> {
+	console.log('\n(b) Per-call overhead: our specialist path vs a bare SDK call (same server, latency 0)');
+	const sim = new ClaudeSimulator();
+	const url = await sim.start();
+	const client = createClaudeClient({ apiKey: KEY, baseUrl: url });
+	const role = findRole('incident.metrics')!;
+	const task = {
+		agent: 'metrics',
+		role,
+		schema: zodOutputSchema(role.schema),
+		input: JSON.stringify(sampleIncident().metrics),
+		context: { service: 'checkout', environment: 'production' },
+		selection: { tier: 'role' as const },
+	};
+	const settings = {
+		maxTokens: 4096,
+		temperature: 0,
+		cache: true,
+		timeoutMs: 10_000,
+		retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 },
+		chunkChars: 200_000,
+		digestChars: 60_000,
+		chunkConcurrency: 4,
+		prices: priceTable(),
+		secrets: [KEY],
+	};
+	await runSpecialist(client, task, settings);
+	const sent = sim.messageRequests()[0];
+	const bareParams = {
+		model: sent.model!,
+		max_tokens: 4096,
+		temperature: 0,
+		system: sent.system as never,
+		messages: sent.messages as never,
+		output_config: { format: sent.outputFormat as never },
+	};
+	const ours: number[] = [];
+	const bare: number[] = [];
+	for (let i = 0; i < 40; i++) {
+		await client.messages.create(bareParams);
+		await runSpecialist(client, task, settings);
+	}
+	for (let i = 0; i < 400; i++) {
+		let t = performance.now();
+		await client.messages.create(bareParams);
+		bare.push(performance.now() - t);
+		t = performance.now();
+		const r = await runSpecialist(client, task, settings);
+		ours.push(performance.now() - t);
+		if (r.status !== 'success') throw new Error(`specialist failed: ${r.error?.message}`);
+	}
+	await sim.stop();
+	const overhead = median(ours) - median(bare);
+	console.log(`bare_sdk_ms median=${fmt(median(bare), 3)}  ours_ms median=${fmt(median(ours), 3)}  (400 interleaved calls each)`);
+	console.log(`overhead_ms median=${fmt(overhead, 3)}  target <= 2  ${overhead <= 2 ? 'PASS' : 'FAIL'}`);
+}
+
+function digest(): void {
+	console.log(`\n(c) Log digest: grouping accuracy on ${values.loghub}`);
+	if (!existsSync(values.loghub)) {
+		console.log(`no datasets at ${values.loghub}; pass --loghub <dir>`);
+		return;
+	}
+	const datasets = readDatasets(values.loghub);
+	let sum = 0;
+	let allBeatDrain = true;
+	for (const d of datasets) {
+		const r = digestAccuracy(d);
+		sum += r.ga;
+		const ref = REFERENCE[d.name];
+		if (ref && r.ga < ref.drain) allBeatDrain = false;
+		const vs = ref ? `  (Drain ${ref.drain}, Brain ${ref.brain}; templates ${r.templates}/${r.truthTemplates})` : `  (templates ${r.templates}/${r.truthTemplates})`;
+		console.log(`${d.name} GA=${fmt(r.ga, 4)}${vs}`);
+	}
+	const refs = Object.values(REFERENCE);
+	const refAvg = (k: 'drain' | 'brain') => fmt(refs.reduce((n, r) => n + r[k], 0) / refs.length, 4);
+	console.log(`average GA=${fmt(sum / datasets.length, 4)}  (reference averages on the eight LogHub sets: Drain ${refAvg('drain')}, Brain ${refAvg('brain')})`);
+	console.log(`at least Drain on every reference dataset: ${allBeatDrain ? 'PASS' : 'FAIL'}`);
+
+	console.log(`\nLog digest throughput on ${values.mb} MB (LogHub lines repeated with shifted numbers), 3 runs:`);
+	const runs = [0, 1, 2].map(() =>
+		JSON.parse(
+			execFileSync(process.execPath, ['--disable-warning=MODULE_TYPELESS_PACKAGE_JSON', join(ROOT, 'bench/digest-throughput.ts'), values.loghub, values.mb], {
+				encoding: 'utf8',
+			}),
+		) as { mbPerSecond: number; peakRssMb: number; inputRssMb: number; lines: number; templates: number },
+	);
+	for (const r of runs) console.log(`  ${JSON.stringify(r)}`);
+	const speed = median(runs.map((r) => r.mbPerSecond));
+	console.log(`digest_mb_per_s median=${fmt(speed, 1)}  target >= 50  ${speed >= 50 ? 'PASS' : 'FAIL'}`);
+	console.log(`digest_peak_rss_mb=${Math.max(...runs.map((r) => r.peakRssMb))} (input text alone: ${runs[0].inputRssMb} MB RSS before digesting)`);
+}
+
+digest();
+await callOverhead();
+if (!values['skip-n8n']) await teamVsSingle();
