@@ -149,9 +149,10 @@ export class ClaudeSimulator {
 		record.messages = payload.messages;
 		record.outputFormat = (payload.output_config as Record<string, unknown> | undefined)?.format;
 
-		const key = req.headers['x-api-key'];
+		// The SDK sends the key as a bearer token; n8n's credential test sends x-api-key.
+		const key = req.headers['x-api-key'] ?? req.headers.authorization?.replace(/^Bearer\s+/i, '');
 		if (this.options.requiredApiKey && key !== this.options.requiredApiKey) {
-			return this.finish(record, res, 401, errorBody('authentication_error', 'invalid x-api-key'));
+			return this.finish(record, res, 401, errorBody('authentication_error', key ? 'invalid x-api-key' : 'missing x-api-key'));
 		}
 		if (req.method === 'GET' && url.pathname === '/v1/models') {
 			const data = this.options.models.map((id) => ({ type: 'model', id, display_name: id, created_at: '2026-01-01T00:00:00Z' }));
@@ -321,6 +322,7 @@ function promptText(payload: Record<string, unknown>): string {
 	const messages = Array.isArray(payload.messages) ? payload.messages : [];
 	const format = (payload.output_config as Record<string, unknown> | undefined)?.format;
 	return [blockText(payload.system), ...messages.map((m: { content?: unknown }) => blockText(m.content)), format ? JSON.stringify(format) : '']
+		.filter(Boolean)
 		.join('\n');
 }
 

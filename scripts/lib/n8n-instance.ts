@@ -50,6 +50,14 @@ function withoutTestRunnerVariables(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 	);
 }
 
+/** An owner account created from the environment (n8n >= 2.17), for REST calls in tests. */
+export const TEST_OWNER = {
+	email: 'owner@agent-swarm.test',
+	password: 'Bench-Test-Passw0rd',
+	// bcrypt of the password above (cost 10), as N8N_INSTANCE_OWNER_PASSWORD_HASH expects.
+	passwordHash: '$2a$10$F3Q4BVncZRIL5xg/UKq85ebkj1CiWjd4IheJ6HTwzBqshzVtzqdVy',
+};
+
 export class N8nInstance {
 	readonly userFolder: string;
 	port = 0;
@@ -68,6 +76,11 @@ export class N8nInstance {
 			N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
 			N8N_PERSONALIZATION_ENABLED: 'false',
 			N8N_ENCRYPTION_KEY: 'agent-swarm-test-encryption-key',
+			N8N_INSTANCE_OWNER_MANAGED_BY_ENV: 'true',
+			N8N_INSTANCE_OWNER_EMAIL: TEST_OWNER.email,
+			N8N_INSTANCE_OWNER_FIRST_NAME: 'Test',
+			N8N_INSTANCE_OWNER_LAST_NAME: 'Owner',
+			N8N_INSTANCE_OWNER_PASSWORD_HASH: TEST_OWNER.passwordHash,
 			...extraEnv,
 		};
 	}
@@ -147,6 +160,19 @@ export class N8nInstance {
 			await new Promise((r) => setTimeout(r, 100));
 		}
 		throw new Error(`webhook ${path} was not registered within ${timeoutMs} ms:\n${this.log.slice(-3000)}`);
+	}
+
+	/** Logs in as the owner; returns a fetch for n8n's REST API with the session cookie. */
+	async login(): Promise<(path: string, init?: RequestInit) => Promise<Response>> {
+		const headers = { 'content-type': 'application/json', 'browser-id': 'agent-swarm-tests' };
+		const res = await fetch(`${this.url}/rest/login`, {
+			method: 'POST',
+			headers,
+			body: JSON.stringify({ emailOrLdapLoginId: TEST_OWNER.email, password: TEST_OWNER.password }),
+		});
+		if (!res.ok) throw new Error(`login failed: ${res.status} ${await res.text()}`);
+		const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+		return (path, init = {}) => fetch(`${this.url}/rest${path}`, { ...init, headers: { ...headers, cookie, ...(init.headers ?? {}) } });
 	}
 
 	async stop(): Promise<void> {

@@ -13,7 +13,7 @@ import { TEST_KEY } from '../helpers/simulator.ts';
 const LATENCY = 600;
 
 describe('real n8n 2.40.7: the specialist team example workflow', () => {
-	const sim = new ClaudeSimulator({ defaultLatencyMs: LATENCY });
+	const sim = new ClaudeSimulator({ defaultLatencyMs: LATENCY, requiredApiKey: TEST_KEY });
 	const n8n = new N8nInstance();
 
 	beforeAll(async () => {
@@ -73,6 +73,26 @@ describe('real n8n 2.40.7: the specialist team example workflow', () => {
 		const items = (await res.json()) as Array<Record<string, unknown>>;
 		expect(items).toHaveLength(5);
 		expect(items.find((i) => i.agent === 'cost_impact')).toMatchObject({ status: 'failed', error: { type: 'overloaded' } });
+	});
+
+	it("the credential's test calls GET /v1/models and tells a good key from a bad one", async () => {
+		const rest = await n8n.login();
+		const test = async (apiKey: string) => {
+			const res = await rest('/credentials/test', {
+				method: 'POST',
+				body: JSON.stringify({ credentials: { id: '', name: 'probe', type: 'agentSwarmAnthropicApi', data: { apiKey, baseUrl: sim.url } } }),
+			});
+			expect(res.status).toBe(200);
+			return ((await res.json()) as { data: { status: string; message: string } }).data;
+		};
+		sim.reset();
+		expect(await test(TEST_KEY)).toMatchObject({ status: 'OK' });
+		const bad = await test('sk-ant-wrong-key-123456');
+		expect(bad.status).toBe('Error');
+		expect(JSON.stringify(bad)).not.toContain('sk-ant-wrong-key-123456');
+		const calls = sim.requests.map((r) => `${r.method} ${r.path} ${r.status}`);
+		expect(calls[0]).toBe('GET /v1/models 200');
+		expect(calls.slice(1).every((c) => c === 'GET /v1/models 401')).toBe(true);
 	});
 
 	it('keeps the API key out of responses, logs and saved executions', () => {
