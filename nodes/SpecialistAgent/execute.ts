@@ -13,12 +13,11 @@ import {
 	type INodeExecutionData,
 	type JsonObject,
 } from 'n8n-workflow';
-import { createClaudeClient, redact } from '../shared/claude/client.ts';
+import { createClaudeClient } from '../shared/claude/client.ts';
 import { readCallSettings, readCredentials } from '../shared/n8n/model-options.ts';
-import { findRole, type RolePreset } from '../shared/roles/index.ts';
+import { findRole, type RoleInfo } from '../shared/roles/index.ts';
 import { runSpecialist, type SpecialistResult, type SpecialistSettings, type SpecialistTask } from '../shared/specialist/run-specialist.ts';
 import { jsonOutputSchema, zodOutputSchema, type OutputSchema } from '../shared/structured/output-schema.ts';
-import type { RoleFamily } from '../shared/roles/role.ts';
 
 interface MemberParams {
 	role: string;
@@ -37,10 +36,10 @@ interface Planned {
 	problem?: { agent: string; role: string; message: string };
 }
 
-const CUSTOM_ROLE: Omit<RolePreset, 'schema'> = {
+const CUSTOM_ROLE: RoleInfo = {
 	id: 'custom',
 	name: 'Custom Specialist',
-	family: 'custom' as RoleFamily,
+	family: 'custom',
 	description: 'A specialist defined by its own prompt and schema',
 	mustFind: [],
 	inputField: 'input',
@@ -148,7 +147,7 @@ function resolveRole(member: MemberParams, m: number): Pick<SpecialistTask, 'rol
 		}
 		const text = typeof member.jsonSchema === 'string' ? member.jsonSchema : JSON.stringify(member.jsonSchema ?? '');
 		const schema = customSchema(text, m);
-		return { role: { ...CUSTOM_ROLE, schema: null as never }, schema, customPrompt: member.systemPrompt };
+		return { role: CUSTOM_ROLE, schema, customPrompt: member.systemPrompt };
 	}
 	const role = findRole(member.role);
 	if (!role) {
@@ -216,5 +215,5 @@ function throwFirstFailure(ctx: IExecuteFunctions, planned: Planned[], results: 
 }
 
 function asNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number): NodeOperationError {
-	return new NodeOperationError(ctx.getNode(), redact((error as Error).message, []), { itemIndex });
+	return new NodeOperationError(ctx.getNode(), (error as Error).message, { itemIndex });
 }

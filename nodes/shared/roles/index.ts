@@ -3,7 +3,7 @@ import { INCIDENT_ROLES } from './incident.ts';
 import { REVIEW_ROLES } from './review.ts';
 import type { RolePreset } from './role.ts';
 
-export type { RolePreset } from './role.ts';
+export type { RoleInfo, RolePreset } from './role.ts';
 
 export const ROLE_PRESETS: readonly RolePreset[] = [...INCIDENT_ROLES, ...REVIEW_ROLES, ...COST_ROLES];
 

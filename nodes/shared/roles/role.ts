@@ -5,6 +5,9 @@ export type RoleFamily = 'incident' | 'review' | 'cost' | 'custom';
 /** How the input is prepared: logs get the digest; everything else is split by lines if large. */
 export type InputKind = 'logs' | 'text';
 
+/** What a run needs to know about a role; a preset adds its zod schema. */
+export type RoleInfo = Omit<RolePreset, 'schema'>;
+
 /** A specialist is data: adding one means adding one entry to a family file. */
 export interface RolePreset {
 	id: string;

@@ -1,7 +1,7 @@
 import { fence, UNTRUSTED_DATA_RULE } from '../prompt/fence.ts';
-import type { RolePreset } from '../roles/index.ts';
+import type { RoleInfo } from '../roles/index.ts';
 
-const TEAM: Record<RolePreset['family'], string> = {
+const TEAM: Record<RoleInfo['family'], string> = {
 	incident: 'an incident response team of specialist agents; a coordinator combines your analysis with the others',
 	review: 'a pull request review team; a coordinator merges your findings with other reviewers',
 	cost: 'a cloud cost optimisation squad; a coordinator ranks all recommendations by return on effort',
@@ -9,7 +9,7 @@ const TEAM: Record<RolePreset['family'], string> = {
 };
 
 /** The stable part of the prompt: identical across runs of one role, so it is cached. */
-export function roleInstructions(role: RolePreset, customPrompt: string | undefined, schema: Record<string, unknown>): string {
+export function roleInstructions(role: RoleInfo, customPrompt: string | undefined, schema: Record<string, unknown>): string {
 	const brief = customPrompt?.trim()
 		? customPrompt.trim()
 		: [`You are the ${role.name} in ${TEAM[role.family]}.`, role.description + '.', 'You must find:', ...role.mustFind.map((m) => `- ${m}`)].join('\n');

@@ -13,14 +13,14 @@ import { buildDigest, renderDigest } from '../digest/log-digest.ts';
 import { addUsage, costOf, ZERO_USAGE, type PriceTable, type Usage } from '../models/prices.ts';
 import { chooseModel, estimateTokens, type ModelSelection } from '../models/tiers.ts';
 import { splitIntoChunks } from '../prompt/chunks.ts';
-import type { RolePreset } from '../roles/index.ts';
+import type { RoleInfo } from '../roles/index.ts';
 import type { OutputSchema } from '../structured/output-schema.ts';
 import { mergeInput, roleInstructions, taskInput, type RunContext } from './prompt.ts';
 
 export interface SpecialistTask {
 	/** The agent's name in outputs and metrics (defaults to the role id). */
 	agent: string;
-	role: RolePreset;
+	role: RoleInfo;
 	schema: OutputSchema;
 	customPrompt?: string;
 	input: string;
