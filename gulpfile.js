@@ -5,7 +5,11 @@ const { src, dest, series } = require('gulp');
 const esbuild = require('esbuild');
 const { rmSync } = require('node:fs');
 
-const entryPoints = ['nodes/SpecialistAgent/SpecialistAgent.node.ts', 'credentials/AgentSwarmAnthropicApi.credentials.ts'];
+const entryPoints = [
+	'nodes/SpecialistAgent/SpecialistAgent.node.ts',
+	'nodes/Coordinator/Coordinator.node.ts',
+	'credentials/AgentSwarmAnthropicApi.credentials.ts',
+];
 
 async function clean() {
 	rmSync('dist', { recursive: true, force: true });

@@ -1,4 +1,5 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import { contextProperty } from '../shared/n8n/context-field.ts';
 import { modelOptionFields, tierProperty } from '../shared/n8n/model-options.ts';
 import { ROLE_PRESETS } from '../shared/roles/index.ts';
 
@@ -123,21 +124,7 @@ export const specialistProperties: INodeProperties[] = [
 		],
 	},
 	tierProperty('role'),
-	{
-		displayName: 'Context',
-		name: 'context',
-		type: 'collection',
-		placeholder: 'Add Context',
-		default: {},
-		description: 'Facts given to every specialist with the data',
-		options: [
-			{ displayName: 'Environment', name: 'environment', type: 'string', default: '', placeholder: 'production' },
-			{ displayName: 'Notes', name: 'notes', type: 'string', default: '' },
-			{ displayName: 'Service', name: 'service', type: 'string', default: '' },
-			{ displayName: 'Time Window', name: 'timeWindow', type: 'string', default: '', placeholder: '2026-11-25 02:00–02:30 UTC' },
-			{ displayName: 'Traffic', name: 'traffic', type: 'string', default: '', placeholder: '1,200 req/s, normal for a Tuesday' },
-		],
-	},
+	contextProperty,
 	{
 		displayName: 'Options',
 		name: 'options',

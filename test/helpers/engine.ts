@@ -17,6 +17,7 @@ import {
 	type IRunExecutionData,
 	type IWorkflowExecuteAdditionalData,
 } from 'n8n-workflow';
+import { Coordinator } from '../../nodes/Coordinator/Coordinator.node.ts';
 import { SpecialistAgent } from '../../nodes/SpecialistAgent/SpecialistAgent.node.ts';
 
 /** Emits the items given to the run: the stand-in for a trigger. */
@@ -40,6 +41,7 @@ class TestInput implements INodeType {
 
 const NODE_TYPES: Record<string, INodeType> = {
 	'n8n-nodes-agent-swarm.specialistAgent': new SpecialistAgent(),
+	'n8n-nodes-agent-swarm.coordinator': new Coordinator(),
 	'test.input': new TestInput(),
 };
 
@@ -83,10 +85,19 @@ class TestCredentials extends ICredentialsHelper {
 
 export interface EngineRun {
 	run: IRun;
-	/** Output items of the node under test (first output), or undefined when it failed. */
+	/** Output items of the last node (first output), or undefined when it did not finish. */
 	items: INodeExecutionData[] | undefined;
+	/** Output items of every node in the chain, by node name. */
+	outputs: Record<string, INodeExecutionData[] | undefined>;
 	error: (Error & { description?: string; context?: Record<string, unknown> }) | undefined;
 	wallMs: number;
+}
+
+export interface ChainStep {
+	name: string;
+	type: 'specialistAgent' | 'coordinator';
+	parameters: INode['parameters'];
+	continueOnFail?: boolean;
 }
 
 export interface RunOptions {
@@ -98,21 +109,31 @@ export interface RunOptions {
 	cancelAfterMs?: number;
 }
 
-export async function runSpecialistNode(options: RunOptions): Promise<EngineRun> {
+export function runSpecialistNode(options: RunOptions): Promise<EngineRun> {
+	return runChain({
+		...options,
+		chain: [{ name: 'Specialist Agent', type: 'specialistAgent', parameters: options.parameters, continueOnFail: options.continueOnFail }],
+	});
+}
+
+/** Input → step 1 → step 2 ... in n8n's engine; returns every node's output. */
+export async function runChain(options: Omit<RunOptions, 'parameters' | 'continueOnFail'> & { chain: ChainStep[] }): Promise<EngineRun> {
 	const nodes: INode[] = [
-		{ id: '1', name: 'Input', type: 'test.input', typeVersion: 1, position: [0, 0], parameters: {} },
-		{
-			id: '2',
-			name: 'Specialist Agent',
-			type: 'n8n-nodes-agent-swarm.specialistAgent',
+		{ id: '0', name: 'Input', type: 'test.input', typeVersion: 1, position: [0, 0], parameters: {} },
+		...options.chain.map((step, i) => ({
+			id: String(i + 1),
+			name: step.name,
+			type: `n8n-nodes-agent-swarm.${step.type}`,
 			typeVersion: 1,
-			position: [200, 0],
-			parameters: options.parameters,
+			position: [200 * (i + 1), 0] as [number, number],
+			parameters: step.parameters,
 			credentials: { agentSwarmAnthropicApi: { id: 'c1', name: 'Anthropic' } },
-			...(options.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
-		},
+			...(step.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
+		})),
 	];
-	const connections = { Input: { main: [[{ node: 'Specialist Agent', type: 'main' as const, index: 0 }]] } };
+	const connections = Object.fromEntries(
+		nodes.slice(0, -1).map((node, i) => [node.name, { main: [[{ node: nodes[i + 1].name, type: 'main' as const, index: 0 }]] }]),
+	);
 	const workflow = new Workflow({ id: 'wf-test', nodes, connections, nodeTypes, active: false });
 
 	const hooks = new ExecutionLifecycleHooks('manual', 'exec-test', { id: 'wf-test', name: 'test', nodes, connections, active: false } as never);
@@ -134,7 +155,7 @@ export async function runSpecialistNode(options: RunOptions): Promise<EngineRun>
 		userId: 'user-test',
 	} as unknown as IWorkflowExecuteAdditionalData;
 
-	const runData: IRunExecutionData = {
+	const runData = {
 		startData: {},
 		resultData: { runData: {} },
 		executionData: {
@@ -142,9 +163,7 @@ export async function runSpecialistNode(options: RunOptions): Promise<EngineRun>
 			metadata: {},
 			waitingExecution: {},
 			waitingExecutionSource: null,
-			nodeExecutionStack: [
-				{ node: nodes[0], data: { main: [options.items.map((json) => ({ json }))] }, source: null },
-			],
+			nodeExecutionStack: [{ node: nodes[0], data: { main: [options.items.map((json) => ({ json }))] }, source: null }],
 		},
 	} as unknown as IRunExecutionData;
 	const started = performance.now();
@@ -152,11 +171,16 @@ export async function runSpecialistNode(options: RunOptions): Promise<EngineRun>
 	if (options.cancelAfterMs !== undefined) setTimeout(() => execution.cancel(), options.cancelAfterMs);
 	const run = await Promise.race([finished, execution.then(() => finished)]);
 	const wallMs = performance.now() - started;
-	const nodeRun = run.data.resultData.runData['Specialist Agent']?.[0];
+	const outputs = Object.fromEntries(
+		options.chain.map((step) => [step.name, run.data.resultData.runData[step.name]?.[0]?.data?.main?.[0] ?? undefined]),
+	);
+	const lastName = options.chain.at(-1)!.name;
+	const failed = options.chain.map((step) => run.data.resultData.runData[step.name]?.[0]?.error).find(Boolean);
 	return {
 		run,
-		items: nodeRun?.data?.main?.[0] ?? undefined,
-		error: (nodeRun?.error ?? run.data.resultData.error) as EngineRun['error'],
+		items: outputs[lastName],
+		outputs,
+		error: (failed ?? run.data.resultData.error) as EngineRun['error'],
 		wallMs,
 	};
 }

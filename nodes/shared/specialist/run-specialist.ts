@@ -54,6 +54,8 @@ export interface SpecialistResult {
 	usage: Usage;
 	costUsd: number | null;
 	durationMs: number;
+	/** When the specialist started (ISO), so a coordinator can report the run's wall time. */
+	startedAt: string;
 	attempts: number;
 	input: { chars: number; promptChars: number; chunks: number; logLines?: number; logTemplates?: number };
 	error?: { type: string; message: string };
@@ -66,6 +68,7 @@ export async function runSpecialist(
 	callOptions: Pick<CallOptions, 'signal' | 'onRetry'> = {},
 ): Promise<SpecialistResult> {
 	const started = performance.now();
+	const startedAt = new Date().toISOString();
 	const prepared = prepareInput(task, settings);
 	const choice = chooseModel(task.selection, task.role, estimateTokens(prepared.text));
 	const spent = { usage: ZERO_USAGE, attempts: 0 };
@@ -79,6 +82,7 @@ export async function runSpecialist(
 		usage: spent.usage,
 		costUsd: costOf(spent.usage, choice.model, settings.prices),
 		durationMs: Math.round(performance.now() - started),
+		startedAt,
 		attempts: spent.attempts,
 		input: prepared.info,
 		...(error ? { error: { type: error.type, message: redact(describe(error, choice.model), settings.secrets) } } : {}),

@@ -1,0 +1,31 @@
+import {
+	NodeConnectionTypes,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+} from 'n8n-workflow';
+import { coordinatorProperties } from './description.ts';
+import { executeCoordinator } from './execute.ts';
+
+export class Coordinator implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Coordinator',
+		name: 'coordinator',
+		icon: { light: 'file:agentSwarm.svg', dark: 'file:agentSwarm.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{ $parameter["mode"] }}',
+		description: "Turns a Specialist Agent team's results into one decision: incident root cause, PR verdict or ranked savings",
+		defaults: { name: 'Coordinator' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'agentSwarmAnthropicApi', required: true }],
+		properties: coordinatorProperties,
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return [await executeCoordinator(this)];
+	}
+}

@@ -1,0 +1,108 @@
+import type { INodeProperties } from 'n8n-workflow';
+import { contextProperty } from '../shared/n8n/context-field.ts';
+import { modelOptionFields, tierProperty } from '../shared/n8n/model-options.ts';
+
+export const coordinatorProperties: INodeProperties[] = [
+	{
+		displayName: 'Mode',
+		name: 'mode',
+		type: 'options',
+		noDataExpression: true,
+		default: 'incident',
+		options: [
+			{ name: 'Cost', value: 'cost', description: 'Rank all cloud savings by ROI (savings ÷ effort), totals, quick wins, a plan' },
+			{ name: 'Custom', value: 'custom', description: 'Your own prompt and output schema' },
+			{ name: 'Incident', value: 'incident', description: 'Root cause with confidence, remediation, prevention, MTTR, business impact' },
+			{ name: 'PR Review', value: 'review', description: 'Merged findings, counts, a Markdown comment and a merge verdict decided in code' },
+		],
+	},
+	{
+		displayName: 'System Prompt',
+		name: 'systemPrompt',
+		type: 'string',
+		typeOptions: { rows: 6 },
+		default: '',
+		required: true,
+		displayOptions: { show: { mode: ['custom'] } },
+	},
+	{
+		displayName: 'Output JSON Schema',
+		name: 'jsonSchema',
+		type: 'json',
+		default: '{\n  "type": "object",\n  "properties": {\n    "decision": { "type": "string" }\n  },\n  "required": ["decision"]\n}',
+		required: true,
+		displayOptions: { show: { mode: ['custom'] } },
+	},
+	{
+		displayName: 'Synthesis',
+		name: 'synthesis',
+		type: 'options',
+		default: 'model',
+		displayOptions: { show: { mode: ['review', 'cost'] } },
+		options: [
+			{ name: 'Model', value: 'model', description: 'Claude merges and de-duplicates; counts, verdict and ROI are still computed in code' },
+			{ name: 'Rules Only', value: 'rules', description: 'No model call: findings merged by file/line/title, recommendations taken as reported' },
+		],
+	},
+	{
+		displayName: 'Blocking Severity',
+		name: 'blockingSeverity',
+		type: 'options',
+		default: 'critical',
+		displayOptions: { show: { mode: ['review'] } },
+		description: 'The verdict is failure when any finding is at or above this severity',
+		options: [
+			{ name: 'Critical', value: 'critical' },
+			{ name: 'High', value: 'high' },
+			{ name: 'Info', value: 'info' },
+			{ name: 'Low', value: 'low' },
+			{ name: 'Medium', value: 'medium' },
+		],
+	},
+	{
+		displayName: 'Top N',
+		name: 'topN',
+		type: 'number',
+		default: 10,
+		displayOptions: { show: { mode: ['cost'] } },
+		typeOptions: { minValue: 1 },
+		description: 'How many recommendations to list, best ROI first (totals count all)',
+	},
+	{
+		displayName: 'Quorum',
+		name: 'quorum',
+		type: 'options',
+		default: 'majority',
+		options: [
+			{ name: 'Majority', value: 'majority', description: 'More than half of the specialists succeeded' },
+			{ name: 'Minimum Count', value: 'count' },
+			{ name: 'Minimum Share', value: 'share' },
+		],
+	},
+	{
+		displayName: 'Minimum Specialists',
+		name: 'quorumCount',
+		type: 'number',
+		default: 3,
+		typeOptions: { minValue: 1 },
+		displayOptions: { show: { quorum: ['count'] } },
+	},
+	{
+		displayName: 'Minimum Share',
+		name: 'quorumShare',
+		type: 'number',
+		default: 0.6,
+		typeOptions: { minValue: 0.01, maxValue: 1, numberPrecision: 2 },
+		displayOptions: { show: { quorum: ['share'] } },
+	},
+	{ ...tierProperty('deep'), displayOptions: { hide: { synthesis: ['rules'] } } },
+	contextProperty,
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: modelOptionFields,
+	},
+];
