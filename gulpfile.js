@@ -8,7 +8,9 @@ const { rmSync } = require('node:fs');
 const entryPoints = [
 	'nodes/SpecialistAgent/SpecialistAgent.node.ts',
 	'nodes/Coordinator/Coordinator.node.ts',
+	'nodes/AgentMetrics/AgentMetrics.node.ts',
 	'credentials/AgentSwarmAnthropicApi.credentials.ts',
+	'credentials/AgentSwarmRedisApi.credentials.ts',
 ];
 
 async function clean() {

@@ -6,4 +6,13 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 . scripts/toolchain.sh all
 echo "== typecheck"; npx tsc --noEmit -p .
 echo "== n8n-node lint"; npx n8n-node lint
-echo "== vitest"; npx vitest run "$@"
+echo "== vitest"
+mkdir -p .artifacts
+status=0
+npx vitest run --reporter=default --reporter=json --outputFile.json=.artifacts/vitest.json "$@" || status=$?
+# One closing line any CI can read: "tests: N passed, N failed".
+node -e '
+  const r = JSON.parse(require("fs").readFileSync(".artifacts/vitest.json", "utf8"));
+  console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed`);
+' || true
+exit "$status"

@@ -134,6 +134,13 @@ export const specialistProperties: INodeProperties[] = [
 		options: [
 			...modelOptionFields,
 			{
+				displayName: 'Record Metrics',
+				name: 'recordMetrics',
+				type: 'boolean',
+				default: false,
+				description: "Whether to count this node's calls in the agent metrics as they happen (active agents, tasks, tokens, cost); see the Agent Metrics node",
+			},
+			{
 				displayName: 'Max Concurrency',
 				name: 'maxConcurrency',
 				type: 'number',

@@ -14,9 +14,16 @@ import {
 	type JsonObject,
 } from 'n8n-workflow';
 import { createClaudeClient } from '../shared/claude/client.ts';
+import { processMetrics, recordTask, tasksInItem } from '../shared/metrics/agent-metrics.ts';
 import { readCallSettings, readCredentials } from '../shared/n8n/model-options.ts';
 import { findRole, type RoleInfo } from '../shared/roles/index.ts';
-import { runSpecialist, type SpecialistResult, type SpecialistSettings, type SpecialistTask } from '../shared/specialist/run-specialist.ts';
+import {
+	runSpecialist,
+	type SpecialistObserver,
+	type SpecialistResult,
+	type SpecialistSettings,
+	type SpecialistTask,
+} from '../shared/specialist/run-specialist.ts';
 import { jsonOutputSchema, zodOutputSchema, type OutputSchema } from '../shared/structured/output-schema.ts';
 
 interface MemberParams {
@@ -67,6 +74,7 @@ export async function executeSpecialists(ctx: IExecuteFunctions): Promise<INodeE
 
 	const options = ctx.getNodeParameter('options', 0, {}) as IDataObject;
 	const limit = pLimit(Number(options.maxConcurrency ?? 10) || 10);
+	const observer = options.recordMetrics === true ? metricsObserver : undefined;
 	// One controller stops every call: a cancelled execution, or the first failure when the
 	// node is going to fail anyway (no point paying for calls whose results are discarded).
 	const stop = new AbortController();
@@ -80,7 +88,7 @@ export async function executeSpecialists(ctx: IExecuteFunctions): Promise<INodeE
 			planned.map((plan) =>
 				limit(async (): Promise<SpecialistResult | NonNullable<Planned["problem"]>> => {
 					if (plan.problem) return plan.problem;
-					const result = await runSpecialist(client, plan.task!, plan.settings!, { signal: stop.signal });
+					const result = await runSpecialist(client, plan.task!, plan.settings!, { signal: stop.signal }, observer);
 					if (result.status === 'failed' && !continueOnFail) stop.abort();
 					return result;
 				}),
@@ -88,13 +96,24 @@ export async function executeSpecialists(ctx: IExecuteFunctions): Promise<INodeE
 		);
 		if (!continueOnFail) throwFirstFailure(ctx, planned, results as SpecialistResult[]);
 		return results.map((result, n) => ({
-			json: toJson(result, ctx, planned[n].itemIndex),
+			json: { ...toJson(result, ctx, planned[n].itemIndex), ...(observer && 'status' in result ? { metricsRecorded: true } : {}) },
 			pairedItem: { item: planned[n].itemIndex },
 		}));
 	} finally {
 		cancel?.removeEventListener('abort', onCancel);
 	}
 }
+
+/** Counts calls in this process's agent metrics while they run (active agents) and when done. */
+const metricsObserver: SpecialistObserver = {
+	started(model) {
+		processMetrics.active.inc({ model });
+	},
+	finished(result) {
+		processMetrics.active.dec({ model: result.model });
+		for (const task of tasksInItem(result as unknown as IDataObject) ?? []) recordTask(processMetrics, task);
+	},
+};
 
 function planItem(ctx: IExecuteFunctions, i: number, json: IDataObject, secrets: string[]): Planned[] {
 	const mode = ctx.getNodeParameter('mode', i) as string;

@@ -17,6 +17,7 @@ import {
 	type IRunExecutionData,
 	type IWorkflowExecuteAdditionalData,
 } from 'n8n-workflow';
+import { AgentMetrics } from '../../nodes/AgentMetrics/AgentMetrics.node.ts';
 import { Coordinator } from '../../nodes/Coordinator/Coordinator.node.ts';
 import { SpecialistAgent } from '../../nodes/SpecialistAgent/SpecialistAgent.node.ts';
 
@@ -42,6 +43,7 @@ class TestInput implements INodeType {
 const NODE_TYPES: Record<string, INodeType> = {
 	'n8n-nodes-agent-swarm.specialistAgent': new SpecialistAgent(),
 	'n8n-nodes-agent-swarm.coordinator': new Coordinator(),
+	'n8n-nodes-agent-swarm.agentMetrics': new AgentMetrics(),
 	'test.input': new TestInput(),
 };
 
@@ -95,7 +97,7 @@ export interface EngineRun {
 
 export interface ChainStep {
 	name: string;
-	type: 'specialistAgent' | 'coordinator';
+	type: 'specialistAgent' | 'coordinator' | 'agentMetrics';
 	parameters: INode['parameters'];
 	continueOnFail?: boolean;
 }
@@ -104,6 +106,7 @@ export interface RunOptions {
 	parameters: INode['parameters'];
 	items: INodeExecutionData['json'][];
 	credentials: ICredentialDataDecryptedObject;
+	redisCredentials?: ICredentialDataDecryptedObject;
 	continueOnFail?: boolean;
 	/** Aborts the execution after this many ms, like a user pressing stop. */
 	cancelAfterMs?: number;
@@ -127,7 +130,7 @@ export async function runChain(options: Omit<RunOptions, 'parameters' | 'continu
 			typeVersion: 1,
 			position: [200 * (i + 1), 0] as [number, number],
 			parameters: step.parameters,
-			credentials: { agentSwarmAnthropicApi: { id: 'c1', name: 'Anthropic' } },
+			credentials: { agentSwarmAnthropicApi: { id: 'c1', name: 'Anthropic' }, agentSwarmRedisApi: { id: 'r1', name: 'Redis' } },
 			...(step.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
 		})),
 	];
@@ -142,7 +145,7 @@ export async function runChain(options: Omit<RunOptions, 'parameters' | 'continu
 	hooks.addHandler('workflowExecuteAfter', (run) => finish(run));
 	const additionalData = {
 		hooks,
-		credentialsHelper: new TestCredentials({ agentSwarmAnthropicApi: options.credentials }),
+		credentialsHelper: new TestCredentials({ agentSwarmAnthropicApi: options.credentials, agentSwarmRedisApi: options.redisCredentials ?? {} }),
 		executionId: 'exec-test',
 		restApiUrl: 'http://127.0.0.1/rest',
 		webhookBaseUrl: 'http://127.0.0.1/webhook',

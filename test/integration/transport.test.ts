@@ -100,7 +100,7 @@ describe('Claude transport over HTTP to the loopback simulator', () => {
 	it('repairs malformed or schema-invalid JSON once by showing the model its error', async () => {
 		sim.script({ times: 1, behaviour: { kind: 'schema_invalid' } });
 		const out = await runStructured(client(), task(), options);
-		expect(out.repaired).toBe(true);
+		expect(out.repairs).toBe(1);
 		const repair = sim.messageRequests()[1].messages as Array<{ role: string; content: string }>;
 		expect(repair.map((m) => m.role)).toEqual(['user', 'assistant', 'user']);
 		expect(repair[2].content).toMatch(/rejected: .*summary/);

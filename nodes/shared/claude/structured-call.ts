@@ -25,20 +25,22 @@ export interface StructuredResult {
 	usage: Usage;
 	/** HTTP attempts across the first try, retries and the repair round. */
 	attempts: number;
-	repaired: boolean;
+	/** Repair rounds used (0 or 1). */
+	repairs: number;
 }
 
-type Accounting = { usage: Usage; attempts: number };
+type Accounting = { usage: Usage; attempts: number; repairs: number };
 
 export async function runStructured(client: Anthropic, task: StructuredTask, options: CallOptions): Promise<StructuredResult> {
 	const system: SystemBlock[] = [
 		{ type: 'text', text: task.instructions, ...(task.cache ? { cache_control: { type: 'ephemeral' as const } } : {}) },
 	];
-	const acc: Accounting = { usage: ZERO_USAGE, attempts: 0 };
+	const acc: Accounting = { usage: ZERO_USAGE, attempts: 0, repairs: 0 };
 	const messages: ChatMessage[] = [{ role: 'user', content: task.input }];
 	const first = await ask(client, task, system, messages, options, acc);
 	const checked = parseReply(first, task.schema);
-	if (checked.ok) return { value: checked.value, ...acc, repaired: false };
+	if (checked.ok) return { value: checked.value, ...acc };
+	acc.repairs = 1;
 
 	messages.push(
 		{ role: 'assistant', content: first },
@@ -51,7 +53,7 @@ export async function runStructured(client: Anthropic, task: StructuredTask, opt
 	);
 	const second = await ask(client, task, system, messages, options, acc);
 	const rechecked = parseReply(second, task.schema);
-	if (rechecked.ok) return { value: rechecked.value, ...acc, repaired: true };
+	if (rechecked.ok) return { value: rechecked.value, ...acc };
 	throw withAccounting(
 		new AgentError('invalid_output', `The model's reply did not match the output schema after one repair attempt: ${rechecked.error}`),
 		acc,
@@ -90,5 +92,5 @@ async function ask(
 
 /** Failures still carry what was spent, so cost reports stay complete. */
 function withAccounting(error: AgentError, acc: Accounting): AgentError & Accounting {
-	return Object.assign(error, { usage: acc.usage, attempts: acc.attempts });
+	return Object.assign(error, { usage: acc.usage, attempts: acc.attempts, repairs: acc.repairs });
 }

@@ -56,7 +56,7 @@ export interface CoordinatorResult {
 	basedOn: Omit<QuorumResult, 'survivors' | 'met'> & { succeeded: number };
 	model: string | null;
 	tier: string | null;
-	cost: { specialists: CostLine[]; coordinator: CostLine & { attempts: number; durationMs: number }; total: { usage: Usage; costUsd: number } };
+	cost: { specialists: CostLine[]; coordinator: CostLine & { attempts: number; repairs: number; durationMs: number }; total: { usage: Usage; costUsd: number } };
 	wallMs: number | null;
 	error?: { type: string; message: string };
 }
@@ -74,7 +74,7 @@ export async function runCoordinator(
 	const input = synthesisInput(quorum, task.context);
 	const useModel = !(task.synthesis === 'rules' && mode?.rulesOnly);
 	const choice = useModel ? chooseModel(task.selection, { defaultTier: 'deep', complexity: 'high' }, estimateTokens(input)) : null;
-	const spent = { usage: ZERO_USAGE, attempts: 0 };
+	const spent = { usage: ZERO_USAGE, attempts: 0, repairs: 0 };
 
 	const result = (status: CoordinatorResult['status'], decision: CoordinatorResult['decision'], error?: AgentError): CoordinatorResult => {
 		const durationMs = Math.round(performance.now() - started);
@@ -85,6 +85,7 @@ export async function runCoordinator(
 			usage: spent.usage,
 			costUsd: choice ? costOf(spent.usage, choice.model, settings.prices) : 0,
 			attempts: spent.attempts,
+			repairs: spent.repairs,
 			durationMs,
 		};
 		const all = [...specialists, coordinator];
@@ -137,11 +138,13 @@ export async function runCoordinator(
 		);
 		spent.usage = out.usage;
 		spent.attempts = out.attempts;
+		spent.repairs = out.repairs;
 		return result('success', { ...finalize(out.value), basedOn: quorum.note });
 	} catch (error) {
-		const failure = error as AgentError & { usage?: Usage; attempts?: number };
+		const failure = error as AgentError & { usage?: Usage; attempts?: number; repairs?: number };
 		spent.usage = failure.usage ?? ZERO_USAGE;
 		spent.attempts = failure.attempts ?? 0;
+		spent.repairs = failure.repairs ?? 0;
 		return result('failed', null, failure instanceof AgentError ? failure : new AgentError('connection', String(failure)));
 	}
 }

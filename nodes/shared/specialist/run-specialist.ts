@@ -57,8 +57,16 @@ export interface SpecialistResult {
 	/** When the specialist started (ISO), so a coordinator can report the run's wall time. */
 	startedAt: string;
 	attempts: number;
+	/** Replies that needed the schema repair round. */
+	repairs: number;
 	input: { chars: number; promptChars: number; chunks: number; logLines?: number; logTemplates?: number };
 	error?: { type: string; message: string };
+}
+
+/** Told when a specialist's model is known and when it finishes (metrics use it). */
+export interface SpecialistObserver {
+	started(model: string): void;
+	finished(result: SpecialistResult): void;
 }
 
 export async function runSpecialist(
@@ -66,13 +74,16 @@ export async function runSpecialist(
 	task: SpecialistTask,
 	settings: SpecialistSettings,
 	callOptions: Pick<CallOptions, 'signal' | 'onRetry'> = {},
+	observer?: SpecialistObserver,
 ): Promise<SpecialistResult> {
 	const started = performance.now();
 	const startedAt = new Date().toISOString();
 	const prepared = prepareInput(task, settings);
 	const choice = chooseModel(task.selection, task.role, estimateTokens(prepared.text));
-	const spent = { usage: ZERO_USAGE, attempts: 0 };
-	const result = (status: SpecialistResult['status'], findings: unknown, error?: AgentError): SpecialistResult => ({
+	const spent = { usage: ZERO_USAGE, attempts: 0, repairs: 0 };
+	observer?.started(choice.model);
+	const result = (status: SpecialistResult['status'], findings: unknown, error?: AgentError): SpecialistResult => {
+		const out: SpecialistResult = {
 		agent: task.agent,
 		role: task.role.id,
 		model: choice.model,
@@ -84,9 +95,13 @@ export async function runSpecialist(
 		durationMs: Math.round(performance.now() - started),
 		startedAt,
 		attempts: spent.attempts,
+		repairs: spent.repairs,
 		input: prepared.info,
 		...(error ? { error: { type: error.type, message: redact(describe(error, choice.model), settings.secrets) } } : {}),
-	});
+		};
+		observer?.finished(out);
+		return out;
+	};
 
 	const instructions = roleInstructions(task.role, task.customPrompt, task.schema.jsonSchema);
 	const base: Omit<StructuredTask, 'input'> = {
@@ -103,11 +118,13 @@ export async function runSpecialist(
 			const out = await runStructured(client, { ...base, input }, options);
 			spent.usage = addUsage(spent.usage, out.usage);
 			spent.attempts += out.attempts;
+			spent.repairs += out.repairs;
 			return out.value;
 		} catch (error) {
-			const failure = error as AgentError & { usage?: Usage; attempts?: number };
+			const failure = error as AgentError & { usage?: Usage; attempts?: number; repairs?: number };
 			spent.usage = addUsage(spent.usage, failure.usage);
 			spent.attempts += failure.attempts ?? 0;
+			spent.repairs += failure.repairs ?? 0;
 			throw failure;
 		}
 	};

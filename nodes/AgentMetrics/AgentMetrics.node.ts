@@ -1,0 +1,48 @@
+import {
+	NodeConnectionTypes,
+	type ICredentialsDecrypted,
+	type ICredentialTestFunctions,
+	type IExecuteFunctions,
+	type INodeCredentialTestResult,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+} from 'n8n-workflow';
+import { redisConnection, redisSettings } from '../shared/redis/connection.ts';
+import { agentMetricsProperties } from './description.ts';
+import { executeAgentMetrics } from './execute.ts';
+
+export class AgentMetrics implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Agent Metrics',
+		name: 'agentMetrics',
+		icon: { light: 'file:agentSwarm.svg', dark: 'file:agentSwarm.dark.svg' },
+		group: ['output'],
+		version: 1,
+		subtitle: '={{ $parameter["operation"] }}',
+		description: 'Prometheus metrics of the agents: record results, export for scraping, push to a Pushgateway',
+		defaults: { name: 'Agent Metrics' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'agentSwarmRedisApi', required: true, displayOptions: { show: { store: ['redis'] } }, testedBy: 'agentSwarmRedisTest' }],
+		properties: agentMetricsProperties,
+	};
+
+	methods = {
+		credentialTest: {
+			async agentSwarmRedisTest(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
+				try {
+					await redisConnection(redisSettings(credential.data ?? {})).ping();
+					return { status: 'OK', message: 'Connection successful' };
+				} catch (error) {
+					return { status: 'Error', message: (error as Error).message };
+				}
+			},
+		},
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return [await executeAgentMetrics(this)];
+	}
+}
