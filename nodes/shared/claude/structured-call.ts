@@ -6,6 +6,7 @@ import type Anthropic from '@anthropic-ai/sdk';
 import { addUsage, ZERO_USAGE, type Usage } from '../models/prices.ts';
 import { parseReply, type OutputSchema } from '../structured/output-schema.ts';
 import { AgentError } from './errors.ts';
+import type { BudgetGuard } from '../budget/guard.ts';
 import { sendMessage, type CallOptions, type ChatMessage, type SystemBlock } from './client.ts';
 
 export interface StructuredTask {
@@ -27,15 +28,19 @@ export interface StructuredResult {
 	attempts: number;
 	/** Repair rounds used (0 or 1). */
 	repairs: number;
+	/** The model that answered: the task's, or a cheaper one the budget stepped down to. */
+	model: string;
 }
 
-type Accounting = { usage: Usage; attempts: number; repairs: number };
+type Accounting = { usage: Usage; attempts: number; repairs: number; model: string };
 
-export async function runStructured(client: Anthropic, task: StructuredTask, options: CallOptions): Promise<StructuredResult> {
+export type StructuredCallOptions = CallOptions & { budget?: BudgetGuard };
+
+export async function runStructured(client: Anthropic, task: StructuredTask, options: StructuredCallOptions): Promise<StructuredResult> {
 	const system: SystemBlock[] = [
 		{ type: 'text', text: task.instructions, ...(task.cache ? { cache_control: { type: 'ephemeral' as const } } : {}) },
 	];
-	const acc: Accounting = { usage: ZERO_USAGE, attempts: 0, repairs: 0 };
+	const acc: Accounting = { usage: ZERO_USAGE, attempts: 0, repairs: 0, model: task.model };
 	const messages: ChatMessage[] = [{ role: 'user', content: task.input }];
 	const first = await ask(client, task, system, messages, options, acc);
 	const checked = parseReply(first, task.schema);
@@ -65,15 +70,23 @@ async function ask(
 	task: StructuredTask,
 	system: SystemBlock[],
 	messages: ChatMessage[],
-	options: CallOptions,
+	options: StructuredCallOptions,
 	acc: Accounting,
 ): Promise<string> {
+	const promptChars = system.reduce((n, b) => n + b.text.length, 0) + messages.reduce((n, m) => n + m.content.length, 0);
+	let hold: Awaited<ReturnType<BudgetGuard['reserve']>> | undefined;
+	let settled: Usage | undefined;
 	try {
+		if (options.budget) {
+			hold = await options.budget.reserve(acc.model, promptChars, task.maxTokens);
+			acc.model = hold.model;
+		}
 		const reply = await sendMessage(
 			client,
-			{ model: task.model, system, messages: [...messages], maxTokens: task.maxTokens, temperature: task.temperature, outputSchema: task.schema.jsonSchema },
+			{ model: acc.model, system, messages: [...messages], maxTokens: task.maxTokens, temperature: task.temperature, outputSchema: task.schema.jsonSchema },
 			options,
 		);
+		settled = reply.usage;
 		acc.usage = addUsage(acc.usage, reply.usage);
 		acc.attempts += reply.attempts;
 		if (reply.stopReason === 'max_tokens') {
@@ -87,10 +100,13 @@ async function ask(
 		const failure = error as AgentError & { attempts?: number };
 		if (failure.attempts) acc.attempts += failure.attempts;
 		throw withAccounting(failure, acc);
+	} finally {
+		// Failed attempts are not billed; a reply cut at max_tokens is.
+		if (hold) await options.budget!.settle(hold, settled);
 	}
 }
 
 /** Failures still carry what was spent, so cost reports stay complete. */
 function withAccounting(error: AgentError, acc: Accounting): AgentError & Accounting {
-	return Object.assign(error, { usage: acc.usage, attempts: acc.attempts, repairs: acc.repairs });
+	return Object.assign(error, { usage: acc.usage, attempts: acc.attempts, repairs: acc.repairs, model: acc.model });
 }

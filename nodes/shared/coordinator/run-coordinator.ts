@@ -4,10 +4,10 @@
  * tokens, cost and wall time. Never throws for API failures: they become `status: "failed"`.
  */
 import type Anthropic from '@anthropic-ai/sdk';
-import { redact, type CallOptions } from '../claude/client.ts';
+import { redact } from '../claude/client.ts';
 import { AgentError } from '../claude/errors.ts';
 import type { RetryPolicy } from '../claude/retry.ts';
-import { runStructured } from '../claude/structured-call.ts';
+import { runStructured, type StructuredCallOptions } from '../claude/structured-call.ts';
 import { addUsage, costOf, roundUsd, ZERO_USAGE, type PriceTable, type Usage } from '../models/prices.ts';
 import { chooseModel, estimateTokens, type ModelSelection } from '../models/tiers.ts';
 import { fence, UNTRUSTED_DATA_RULE } from '../prompt/fence.ts';
@@ -65,7 +65,7 @@ export async function runCoordinator(
 	client: Anthropic,
 	task: CoordinatorTask,
 	settings: CoordinatorSettings,
-	callOptions: Pick<CallOptions, 'signal' | 'onRetry'> = {},
+	callOptions: Pick<StructuredCallOptions, 'signal' | 'onRetry' | 'budget'> = {},
 ): Promise<CoordinatorResult> {
 	const started = performance.now();
 	const quorum = checkQuorum(task.outcomes, task.quorum);
@@ -74,16 +74,16 @@ export async function runCoordinator(
 	const input = synthesisInput(quorum, task.context);
 	const useModel = !(task.synthesis === 'rules' && mode?.rulesOnly);
 	const choice = useModel ? chooseModel(task.selection, { defaultTier: 'deep', complexity: 'high' }, estimateTokens(input)) : null;
-	const spent = { usage: ZERO_USAGE, attempts: 0, repairs: 0 };
+	const spent = { usage: ZERO_USAGE, attempts: 0, repairs: 0, model: choice?.model };
 
 	const result = (status: CoordinatorResult['status'], decision: CoordinatorResult['decision'], error?: AgentError): CoordinatorResult => {
 		const durationMs = Math.round(performance.now() - started);
 		const specialists = task.outcomes.map((o) => ({ agent: o.agent, model: o.model, usage: o.usage ?? ZERO_USAGE, costUsd: o.costUsd ?? null }));
 		const coordinator = {
 			agent: 'coordinator',
-			model: choice?.model,
+			model: spent.model,
 			usage: spent.usage,
-			costUsd: choice ? costOf(spent.usage, choice.model, settings.prices) : 0,
+			costUsd: spent.model ? costOf(spent.usage, spent.model, settings.prices) : 0,
 			attempts: spent.attempts,
 			repairs: spent.repairs,
 			durationMs,
@@ -100,8 +100,8 @@ export async function runCoordinator(
 				missing: quorum.missing,
 				note: quorum.note,
 			},
-			model: choice?.model ?? null,
-			tier: choice?.tier ?? null,
+			model: spent.model ?? null,
+			tier: choice ? (spent.model === choice.model ? choice.tier : 'stepped-down') : null,
 			cost: {
 				specialists,
 				coordinator,
@@ -139,9 +139,11 @@ export async function runCoordinator(
 		spent.usage = out.usage;
 		spent.attempts = out.attempts;
 		spent.repairs = out.repairs;
+		spent.model = out.model;
 		return result('success', { ...finalize(out.value), basedOn: quorum.note });
 	} catch (error) {
-		const failure = error as AgentError & { usage?: Usage; attempts?: number; repairs?: number };
+		const failure = error as AgentError & { usage?: Usage; attempts?: number; repairs?: number; model?: string };
+		if (failure.model) spent.model = failure.model;
 		spent.usage = failure.usage ?? ZERO_USAGE;
 		spent.attempts = failure.attempts ?? 0;
 		spent.repairs = failure.repairs ?? 0;

@@ -5,10 +5,10 @@
  */
 import type Anthropic from '@anthropic-ai/sdk';
 import pLimit from 'p-limit';
-import { redact, type CallOptions } from '../claude/client.ts';
+import { redact } from '../claude/client.ts';
 import { AgentError } from '../claude/errors.ts';
 import type { RetryPolicy } from '../claude/retry.ts';
-import { runStructured, type StructuredTask } from '../claude/structured-call.ts';
+import { runStructured, type StructuredCallOptions, type StructuredTask } from '../claude/structured-call.ts';
 import { buildDigest, renderDigest } from '../digest/log-digest.ts';
 import { addUsage, costOf, ZERO_USAGE, type PriceTable, type Usage } from '../models/prices.ts';
 import { chooseModel, estimateTokens, type ModelSelection } from '../models/tiers.ts';
@@ -73,31 +73,31 @@ export async function runSpecialist(
 	client: Anthropic,
 	task: SpecialistTask,
 	settings: SpecialistSettings,
-	callOptions: Pick<CallOptions, 'signal' | 'onRetry'> = {},
+	callOptions: Pick<StructuredCallOptions, 'signal' | 'onRetry' | 'budget'> = {},
 	observer?: SpecialistObserver,
 ): Promise<SpecialistResult> {
 	const started = performance.now();
 	const startedAt = new Date().toISOString();
 	const prepared = prepareInput(task, settings);
 	const choice = chooseModel(task.selection, task.role, estimateTokens(prepared.text));
-	const spent = { usage: ZERO_USAGE, attempts: 0, repairs: 0 };
+	const spent = { usage: ZERO_USAGE, attempts: 0, repairs: 0, model: choice.model };
 	observer?.started(choice.model);
 	const result = (status: SpecialistResult['status'], findings: unknown, error?: AgentError): SpecialistResult => {
 		const out: SpecialistResult = {
-		agent: task.agent,
-		role: task.role.id,
-		model: choice.model,
-		tier: choice.tier,
-		status,
-		findings,
-		usage: spent.usage,
-		costUsd: costOf(spent.usage, choice.model, settings.prices),
-		durationMs: Math.round(performance.now() - started),
-		startedAt,
-		attempts: spent.attempts,
-		repairs: spent.repairs,
-		input: prepared.info,
-		...(error ? { error: { type: error.type, message: redact(describe(error, choice.model), settings.secrets) } } : {}),
+			agent: task.agent,
+			role: task.role.id,
+			model: spent.model,
+			tier: spent.model === choice.model ? choice.tier : 'stepped-down',
+			status,
+			findings,
+			usage: spent.usage,
+			costUsd: costOf(spent.usage, spent.model, settings.prices),
+			durationMs: Math.round(performance.now() - started),
+			startedAt,
+			attempts: spent.attempts,
+			repairs: spent.repairs,
+			input: prepared.info,
+			...(error ? { error: { type: error.type, message: redact(describe(error, spent.model), settings.secrets) } } : {}),
 		};
 		observer?.finished(out);
 		return out;
@@ -112,16 +112,18 @@ export async function runSpecialist(
 		temperature: settings.temperature,
 		cache: settings.cache,
 	};
-	const options: CallOptions = { timeoutMs: settings.timeoutMs, retry: settings.retry, ...callOptions };
+	const options: StructuredCallOptions = { timeoutMs: settings.timeoutMs, retry: settings.retry, ...callOptions };
 	const call = async (input: string) => {
 		try {
-			const out = await runStructured(client, { ...base, input }, options);
+			const out = await runStructured(client, { ...base, model: spent.model, input }, options);
+			spent.model = out.model;
 			spent.usage = addUsage(spent.usage, out.usage);
 			spent.attempts += out.attempts;
 			spent.repairs += out.repairs;
 			return out.value;
 		} catch (error) {
-			const failure = error as AgentError & { usage?: Usage; attempts?: number; repairs?: number };
+			const failure = error as AgentError & { usage?: Usage; attempts?: number; repairs?: number; model?: string };
+			if (failure.model) spent.model = failure.model;
 			spent.usage = addUsage(spent.usage, failure.usage);
 			spent.attempts += failure.attempts ?? 0;
 			spent.repairs += failure.repairs ?? 0;

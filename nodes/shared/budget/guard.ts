@@ -1,0 +1,73 @@
+/**
+ * What a Claude call does with a budget: reserve an estimate before it starts (stepping down a
+ * tier if that is allowed and needed), settle the real cost after it ends.
+ */
+import { AgentError } from '../claude/errors.ts';
+import { costOf, type PriceTable, type Usage } from '../models/prices.ts';
+import { DEFAULT_TIER_MODELS, TIERS, type Tier } from '../models/tiers.ts';
+import { fromMicroUsd, toMicroUsd, type Amount, type Bucket, type Ledger } from './budget.ts';
+
+/** Characters per token assumed when estimating: lower than the usual ~4, to err high. */
+const ESTIMATE_CHARS_PER_TOKEN = 3;
+
+export interface BudgetGuardOptions {
+	ledger: Ledger;
+	buckets: Bucket[];
+	prices: PriceTable;
+	onExceeded: 'refuse' | 'stepDown';
+	tierModels?: Partial<Record<Tier, string>>;
+}
+
+export interface Hold {
+	id: string;
+	model: string;
+}
+
+export class BudgetGuard {
+	constructor(private readonly options: BudgetGuardOptions) {}
+
+	/** The worst case of one call: its prompt, and a reply as long as Max Tokens. */
+	estimate(model: string, promptChars: number, maxTokens: number): Amount {
+		const usage: Usage = {
+			input_tokens: Math.ceil(promptChars / ESTIMATE_CHARS_PER_TOKEN),
+			output_tokens: maxTokens,
+			cache_creation_input_tokens: 0,
+			cache_read_input_tokens: 0,
+		};
+		const usd = costOf(usage, model, this.options.prices);
+		if (usd === null && this.options.buckets.some((b) => b.maxMicroUsd !== undefined)) {
+			throw new AgentError('budget_exceeded', `No price for model "${model}", so a USD budget cannot be checked. Fix: add it under "Price Overrides"`);
+		}
+		return { tokens: usage.input_tokens + usage.output_tokens, microUsd: toMicroUsd(usd ?? 0) };
+	}
+
+	async reserve(model: string, promptChars: number, maxTokens: number): Promise<Hold> {
+		let candidate: string | undefined = model;
+		let refusal = '';
+		while (candidate) {
+			const result = await this.options.ledger.reserve(this.options.buckets, this.estimate(candidate, promptChars, maxTokens));
+			if (result.ok) return { id: result.id, model: candidate };
+			const u = result.usage;
+			refusal = `budget "${result.bucket}" has $${fromMicroUsd(u.usedMicroUsd).toFixed(4)} spent and $${fromMicroUsd(u.reservedMicroUsd).toFixed(4)} reserved (${u.usedTokens + u.reservedTokens} tokens)`;
+			candidate = this.options.onExceeded === 'stepDown' ? this.cheaper(candidate) : undefined;
+		}
+		throw new AgentError('budget_exceeded', `Not enough budget left for this call: ${refusal}. Fix: raise the budget, wait for the next window, or allow stepping down a tier`);
+	}
+
+	async settle(hold: Hold, usage: Usage | undefined): Promise<void> {
+		const actual: Amount = usage
+			? {
+					tokens: usage.input_tokens + usage.output_tokens + usage.cache_creation_input_tokens + usage.cache_read_input_tokens,
+					microUsd: toMicroUsd(costOf(usage, hold.model, this.options.prices) ?? 0),
+				}
+			: { tokens: 0, microUsd: 0 };
+		await this.options.ledger.settle(hold.id, this.options.buckets, actual);
+	}
+
+	/** The next cheaper tier's model, when `model` is a tier model. */
+	private cheaper(model: string): string | undefined {
+		const models = TIERS.map((t) => this.options.tierModels?.[t]?.trim() || DEFAULT_TIER_MODELS[t]);
+		const index = models.indexOf(model);
+		return index > 0 ? models[index - 1] : undefined;
+	}
+}
