@@ -9,6 +9,7 @@ const entryPoints = [
 	'nodes/SpecialistAgent/SpecialistAgent.node.ts',
 	'nodes/Coordinator/Coordinator.node.ts',
 	'nodes/AgentMetrics/AgentMetrics.node.ts',
+	'nodes/TokenBudget/TokenBudget.node.ts',
 	'credentials/AgentSwarmAnthropicApi.credentials.ts',
 	'credentials/AgentSwarmRedisApi.credentials.ts',
 ];

@@ -1,14 +1,11 @@
 import {
 	NodeConnectionTypes,
-	type ICredentialsDecrypted,
-	type ICredentialTestFunctions,
 	type IExecuteFunctions,
-	type INodeCredentialTestResult,
 	type INodeExecutionData,
 	type INodeType,
 	type INodeTypeDescription,
 } from 'n8n-workflow';
-import { redisConnection, redisSettings } from '../shared/redis/connection.ts';
+import { testRedisCredential } from '../shared/redis/credential-test.ts';
 import { agentMetricsProperties } from './description.ts';
 import { executeAgentMetrics } from './execute.ts';
 
@@ -29,18 +26,7 @@ export class AgentMetrics implements INodeType {
 		properties: agentMetricsProperties,
 	};
 
-	methods = {
-		credentialTest: {
-			async agentSwarmRedisTest(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
-				try {
-					await redisConnection(redisSettings(credential.data ?? {})).ping();
-					return { status: 'OK', message: 'Connection successful' };
-				} catch (error) {
-					return { status: 'Error', message: (error as Error).message };
-				}
-			},
-		},
-	};
+	methods = { credentialTest: { agentSwarmRedisTest: testRedisCredential } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return [await executeAgentMetrics(this)];

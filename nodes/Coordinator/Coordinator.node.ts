@@ -7,6 +7,7 @@ import {
 } from 'n8n-workflow';
 import { coordinatorProperties } from './description.ts';
 import { executeCoordinator } from './execute.ts';
+import { testRedisCredential } from '../shared/redis/credential-test.ts';
 
 export class Coordinator implements INodeType {
 	description: INodeTypeDescription = {
@@ -21,9 +22,14 @@ export class Coordinator implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'agentSwarmAnthropicApi', required: true }],
+		credentials: [
+			{ name: 'agentSwarmAnthropicApi', required: true },
+			{ name: 'agentSwarmRedisApi', required: true, displayOptions: { show: { budgetStore: ['redis'] } }, testedBy: 'agentSwarmRedisTest' },
+		],
 		properties: coordinatorProperties,
 	};
+
+	methods = { credentialTest: { agentSwarmRedisTest: testRedisCredential } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return [await executeCoordinator(this)];

@@ -1,4 +1,5 @@
 import type { INodeProperties } from 'n8n-workflow';
+import { budgetRulesField, onExceededField, optionalBudgetStoreField } from '../shared/n8n/budget-fields.ts';
 import { contextProperty } from '../shared/n8n/context-field.ts';
 import { modelOptionFields, tierProperty } from '../shared/n8n/model-options.ts';
 
@@ -97,6 +98,9 @@ export const coordinatorProperties: INodeProperties[] = [
 	},
 	{ ...tierProperty('deep'), displayOptions: { hide: { synthesis: ['rules'] } } },
 	contextProperty,
+	optionalBudgetStoreField,
+	budgetRulesField({ budgetStore: ['embedded', 'redis'] }),
+	onExceededField({ budgetStore: ['embedded', 'redis'] }),
 	{
 		displayName: 'Options',
 		name: 'options',

@@ -15,6 +15,7 @@ import { runCoordinator, type CoordinatorResult, type ModeChoice } from '../shar
 import type { QuorumRule } from '../shared/coordinator/quorum.ts';
 import type { Severity } from '../shared/coordinator/review-verdict.ts';
 import { readSpecialistItems } from '../shared/coordinator/specialist-items.ts';
+import { readBudgetGuard } from '../shared/n8n/budget-fields.ts';
 import { readCallSettings, readCredentials } from '../shared/n8n/model-options.ts';
 import { ParameterError } from '../shared/parameter-error.ts';
 import { jsonOutputSchema } from '../shared/structured/output-schema.ts';
@@ -41,7 +42,7 @@ export async function executeCoordinator(ctx: IExecuteFunctions): Promise<INodeE
 				topN: ctx.getNodeParameter('topN', 0, 10) as number,
 			},
 			{ ...call, maxTokens: options.maxTokens === undefined ? 8192 : call.maxTokens, secrets: [credentials.apiKey, credentials.headerValue ?? ''] },
-			{ signal: ctx.getExecutionCancelSignal?.() },
+			{ signal: ctx.getExecutionCancelSignal?.(), budget: await readBudgetGuard(ctx, 0, call.prices, call.selection.tierModels) },
 		);
 	} catch (error) {
 		if (!(error instanceof ParameterError)) throw new NodeOperationError(ctx.getNode(), error as Error);

@@ -1,4 +1,5 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import { budgetRulesField, onExceededField, optionalBudgetStoreField } from '../shared/n8n/budget-fields.ts';
 import { contextProperty } from '../shared/n8n/context-field.ts';
 import { modelOptionFields, tierProperty } from '../shared/n8n/model-options.ts';
 import { ROLE_PRESETS } from '../shared/roles/index.ts';
@@ -125,6 +126,9 @@ export const specialistProperties: INodeProperties[] = [
 	},
 	tierProperty('role'),
 	contextProperty,
+	optionalBudgetStoreField,
+	budgetRulesField({ budgetStore: ['embedded', 'redis'] }),
+	onExceededField({ budgetStore: ['embedded', 'redis'] }),
 	{
 		displayName: 'Options',
 		name: 'options',

@@ -14,7 +14,9 @@ import {
 	type JsonObject,
 } from 'n8n-workflow';
 import { createClaudeClient } from '../shared/claude/client.ts';
+import type { BudgetGuard } from '../shared/budget/guard.ts';
 import { processMetrics, recordTask, tasksInItem } from '../shared/metrics/agent-metrics.ts';
+import { readBudgetGuard } from '../shared/n8n/budget-fields.ts';
 import { readCallSettings, readCredentials } from '../shared/n8n/model-options.ts';
 import { findRole, type RoleInfo } from '../shared/roles/index.ts';
 import {
@@ -39,6 +41,7 @@ interface Planned {
 	itemIndex: number;
 	task?: SpecialistTask;
 	settings?: SpecialistSettings;
+	budget?: BudgetGuard;
 	/** A parameter problem found before any call. */
 	problem?: { agent: string; role: string; message: string };
 }
@@ -65,7 +68,7 @@ export async function executeSpecialists(ctx: IExecuteFunctions): Promise<INodeE
 	const planned: Planned[] = [];
 	for (let i = 0; i < items.length; i++) {
 		try {
-			planned.push(...planItem(ctx, i, items[i].json, secrets));
+			planned.push(...(await planItem(ctx, i, items[i].json, secrets)));
 		} catch (error) {
 			if (!continueOnFail) throw asNodeError(ctx, error, i);
 			planned.push({ itemIndex: i, problem: { agent: 'specialist', role: 'unknown', message: (error as Error).message } });
@@ -88,7 +91,7 @@ export async function executeSpecialists(ctx: IExecuteFunctions): Promise<INodeE
 			planned.map((plan) =>
 				limit(async (): Promise<SpecialistResult | NonNullable<Planned["problem"]>> => {
 					if (plan.problem) return plan.problem;
-					const result = await runSpecialist(client, plan.task!, plan.settings!, { signal: stop.signal }, observer);
+					const result = await runSpecialist(client, plan.task!, plan.settings!, { signal: stop.signal, budget: plan.budget }, observer);
 					if (result.status === 'failed' && !continueOnFail) stop.abort();
 					return result;
 				}),
@@ -115,7 +118,7 @@ const metricsObserver: SpecialistObserver = {
 	},
 };
 
-function planItem(ctx: IExecuteFunctions, i: number, json: IDataObject, secrets: string[]): Planned[] {
+async function planItem(ctx: IExecuteFunctions, i: number, json: IDataObject, secrets: string[]): Promise<Planned[]> {
 	const mode = ctx.getNodeParameter('mode', i) as string;
 	const members: MemberParams[] =
 		mode === 'single'
@@ -142,9 +145,11 @@ function planItem(ctx: IExecuteFunctions, i: number, json: IDataObject, secrets:
 		chunkConcurrency: 4,
 		secrets,
 	};
+	const budget = await readBudgetGuard(ctx, i, call.prices, call.selection.tierModels);
 	return members.map((member, m) => ({
 		itemIndex: i,
 		settings,
+		budget,
 		task: {
 			...resolveRole(member, m),
 			agent: member.name?.trim() || member.role,

@@ -76,13 +76,14 @@ export class SqliteLedger implements Ledger {
 
 	private transaction<T>(work: () => T): T {
 		this.db.exec('BEGIN IMMEDIATE');
+		let committed = false;
 		try {
 			const out = work();
 			this.db.exec('COMMIT');
+			committed = true;
 			return out;
-		} catch (error) {
-			this.db.exec('ROLLBACK');
-			throw error;
+		} finally {
+			if (!committed) this.db.exec('ROLLBACK');
 		}
 	}
 

@@ -1,0 +1,28 @@
+import type { INodeProperties } from 'n8n-workflow';
+import { budgetRulesField, budgetStoreField } from '../shared/n8n/budget-fields.ts';
+
+export const tokenBudgetProperties: INodeProperties[] = [
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		default: 'check',
+		options: [
+			{ name: 'Check', value: 'check', action: 'Check the budget', description: 'Route items to "Within Budget" or "Over Budget"' },
+			{ name: 'Report', value: 'report', action: 'Report budget usage', description: 'Used, reserved and remaining per budget window' },
+			{ name: 'Reset', value: 'reset', action: 'Reset budgets', description: "Clear the current windows' counters" },
+		],
+	},
+	budgetStoreField,
+	budgetRulesField(),
+	{
+		displayName: 'Estimated Cost (USD)',
+		name: 'estimateUsd',
+		type: 'number',
+		default: 0,
+		typeOptions: { numberPrecision: 4 },
+		displayOptions: { show: { operation: ['check'] } },
+		description: 'What the next steps will spend; the item is over budget if this would not fit',
+	},
+];

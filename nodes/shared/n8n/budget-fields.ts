@@ -1,0 +1,145 @@
+/**
+ * Editor fields for budgets, shared by Token Budget, Specialist Agent and Coordinator, and the
+ * code that turns them into a ledger and buckets.
+ */
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { bucketFor, type Bucket, type BudgetRule, type Ledger } from '../budget/budget.ts';
+import { BudgetGuard } from '../budget/guard.ts';
+import type { PriceTable } from '../models/prices.ts';
+import type { Tier } from '../models/tiers.ts';
+import { RedisLedger } from '../budget/redis-ledger.ts';
+import { SqliteLedger } from '../budget/sqlite-ledger.ts';
+import { ParameterError } from '../parameter-error.ts';
+import { redisConnection, redisSettings } from '../redis/connection.ts';
+
+const STORE_OPTIONS = [
+	{ name: 'Embedded (This N8n)', value: 'embedded', description: 'A ledger file in the n8n folder; no set-up, survives restarts' },
+	{ name: 'Redis (Queue Mode)', value: 'redis', description: 'Shared by every worker' },
+];
+
+/** For the Token Budget node: a budget is its whole point. */
+export const budgetStoreField: INodeProperties = {
+	displayName: 'Budget Store',
+	name: 'budgetStore',
+	type: 'options',
+	default: 'embedded',
+	options: STORE_OPTIONS,
+};
+
+/** For agent nodes: a budget is optional. */
+export const optionalBudgetStoreField: INodeProperties = {
+	displayName: 'Budget Store',
+	name: 'budgetStore',
+	type: 'options',
+	default: 'none',
+	description: 'Reserve an estimate before each Claude call and settle the real cost after it',
+	options: [{ name: 'No Budget', value: 'none' }, ...STORE_OPTIONS],
+};
+
+export const budgetRulesField = (show?: Record<string, string[]>): INodeProperties => ({
+	displayName: 'Budgets',
+	name: 'budgets',
+	type: 'fixedCollection',
+	typeOptions: { multipleValues: true },
+	default: { budget: [{ window: 'day', maxUsd: 50 }] },
+	placeholder: 'Add Budget',
+	...(show ? { displayOptions: { show } } : {}),
+	options: [
+		{
+			displayName: 'Budget',
+			name: 'budget',
+			values: [
+				{ displayName: 'Alert Above (USD)', name: 'alertUsd', type: 'number', default: 0, description: 'Flag items once spend in the window passes this; 0 = no alert' },
+				{ displayName: 'Max Tokens', name: 'maxTokens', type: 'number', default: 0, description: '0 = no token limit' },
+				{ displayName: 'Max USD', name: 'maxUsd', type: 'number', default: 0, typeOptions: { numberPrecision: 4 }, description: '0 = no USD limit' },
+				{
+					displayName: 'Scope Key',
+					name: 'scope',
+					type: 'string',
+					default: '',
+					placeholder: '={{ "team:" + $json.team }}',
+					description: 'Empty: one budget for everything. Otherwise a key such as an agent, workflow or team.',
+				},
+				{
+					displayName: 'Window',
+					name: 'window',
+					type: 'options',
+					default: 'day',
+					options: [
+						{ name: 'Per Execution', value: 'execution' },
+						{ name: 'Per Month (UTC)', value: 'month' },
+						{ name: 'Per UTC Day', value: 'day' },
+					],
+				},
+			],
+		},
+	],
+});
+
+export const onExceededField = (show: Record<string, string[]>): INodeProperties => ({
+	displayName: 'When Budget Is Low',
+	name: 'onBudgetExceeded',
+	type: 'options',
+	default: 'refuse',
+	displayOptions: { show },
+	options: [
+		{ name: 'Refuse the Call', value: 'refuse', description: 'The agent fails with error type budget_exceeded' },
+		{ name: 'Step Down a Tier', value: 'stepDown', description: 'Try a cheaper tier (deep → balanced → fast) before refusing' },
+	],
+});
+
+/** Rules as entered; 0 means "no limit" in the editor. */
+export function readRules(ctx: IExecuteFunctions, itemIndex: number): BudgetRule[] {
+	const raw = ((ctx.getNodeParameter('budgets', itemIndex, {}) as IDataObject).budget as IDataObject[] | undefined) ?? [];
+	if (raw.length === 0) throw new ParameterError('Budgets: none defined. Fix: add a budget with a window and a Max USD or Max Tokens');
+	return raw.map((b) => ({
+		scope: String(b.scope ?? '').trim(),
+		window: (b.window as BudgetRule['window']) ?? 'day',
+		maxTokens: Number(b.maxTokens) > 0 ? Number(b.maxTokens) : undefined,
+		maxUsd: Number(b.maxUsd) > 0 ? Number(b.maxUsd) : undefined,
+		alertUsd: Number(b.alertUsd) > 0 ? Number(b.alertUsd) : undefined,
+	}));
+}
+
+export function bucketsFor(rules: BudgetRule[], executionId: string, now = new Date()): Bucket[] {
+	return rules.map((rule) => bucketFor(rule, now, executionId));
+}
+
+const embedded = new Map<string, SqliteLedger>();
+
+/** Where the embedded ledger lives: beside n8n's own data. */
+export function embeddedLedgerPath(): string {
+	const folder = process.env.N8N_USER_FOLDER ?? homedir();
+	return process.env.AGENT_SWARM_LEDGER_PATH ?? join(folder, '.n8n', 'agent-swarm', 'ledger.sqlite');
+}
+
+export async function openLedger(ctx: IExecuteFunctions, store: string): Promise<Ledger> {
+	if (store === 'redis') {
+		const settings = redisSettings(await ctx.getCredentials('agentSwarmRedisApi'));
+		return new RedisLedger(redisConnection(settings), settings.keyPrefix);
+	}
+	const path = embeddedLedgerPath();
+	let ledger = embedded.get(path);
+	if (!ledger) embedded.set(path, (ledger = new SqliteLedger(path)));
+	return ledger;
+}
+
+/** The budget guard for one item's calls, or undefined when the node has no budget. */
+export async function readBudgetGuard(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	prices: PriceTable,
+	tierModels: Partial<Record<Tier, string>> | undefined,
+): Promise<BudgetGuard | undefined> {
+	const store = ctx.getNodeParameter('budgetStore', itemIndex, 'none') as string;
+	if (store === 'none') return undefined;
+	return new BudgetGuard({
+		ledger: await openLedger(ctx, store),
+		buckets: bucketsFor(readRules(ctx, itemIndex), ctx.getExecutionId()),
+		prices,
+		onExceeded: ctx.getNodeParameter('onBudgetExceeded', itemIndex, 'refuse') as 'refuse' | 'stepDown',
+		tierModels,
+	});
+}
