@@ -19,6 +19,7 @@ import {
 } from 'n8n-workflow';
 import { AgentMetrics } from '../../nodes/AgentMetrics/AgentMetrics.node.ts';
 import { Coordinator } from '../../nodes/Coordinator/Coordinator.node.ts';
+import { TokenBudget } from '../../nodes/TokenBudget/TokenBudget.node.ts';
 import { SpecialistAgent } from '../../nodes/SpecialistAgent/SpecialistAgent.node.ts';
 
 /** Emits the items given to the run: the stand-in for a trigger. */
@@ -44,6 +45,7 @@ const NODE_TYPES: Record<string, INodeType> = {
 	'n8n-nodes-agent-swarm.specialistAgent': new SpecialistAgent(),
 	'n8n-nodes-agent-swarm.coordinator': new Coordinator(),
 	'n8n-nodes-agent-swarm.agentMetrics': new AgentMetrics(),
+	'n8n-nodes-agent-swarm.tokenBudget': new TokenBudget(),
 	'test.input': new TestInput(),
 };
 
@@ -97,7 +99,7 @@ export interface EngineRun {
 
 export interface ChainStep {
 	name: string;
-	type: 'specialistAgent' | 'coordinator' | 'agentMetrics';
+	type: 'specialistAgent' | 'coordinator' | 'agentMetrics' | 'tokenBudget';
 	parameters: INode['parameters'];
 	continueOnFail?: boolean;
 }

@@ -1,0 +1,112 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { runChain, type ChainStep } from '../helpers/engine.ts';
+import { sampleIncident } from '../helpers/incident.ts';
+import { TEST_KEY, useSimulator } from '../helpers/simulator.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'agent-swarm-budget-'));
+let n = 0;
+beforeEach(() => {
+	// A fresh embedded ledger file per test.
+	process.env.AGENT_SWARM_LEDGER_PATH = join(dir, `ledger-${++n}.sqlite`);
+});
+afterAll(() => {
+	delete process.env.AGENT_SWARM_LEDGER_PATH;
+	rmSync(dir, { recursive: true, force: true });
+});
+
+const budget = (rules: Array<Record<string, unknown>>, extra: Record<string, unknown> = {}) => ({
+	budgetStore: 'embedded',
+	budgets: { budget: rules },
+	...extra,
+});
+const tokenBudget = (operation: string, rules: Array<Record<string, unknown>>, extra: Record<string, unknown> = {}): ChainStep => ({
+	name: `Budget ${operation}`,
+	type: 'tokenBudget',
+	parameters: { operation, budgetStore: 'embedded', budgets: { budget: rules }, ...extra },
+});
+
+describe('budgets in the n8n engine', () => {
+	const { sim, url } = useSimulator();
+	const credentials = () => ({ apiKey: TEST_KEY, baseUrl: url() });
+
+	it('concurrent calls reserve before they start: only what fits is sent, the rest fail budget_exceeded', async () => {
+		sim.setDefaultLatency(200);
+		// Each call reserves about $0.05 (100,000 max tokens of Haiku output); $0.12 admits two.
+		const { items } = await runChain({
+			chain: [
+				{
+					name: 'Specialist',
+					type: 'specialistAgent',
+					parameters: { mode: 'single', role: 'incident.metrics', options: { maxTokens: 100000 }, ...budget([{ window: 'execution', maxUsd: 0.12 }]) },
+					continueOnFail: true,
+				},
+			],
+			items: Array.from({ length: 5 }, () => ({ metrics: 'cpu 99%' })),
+			credentials: credentials(),
+		});
+		sim.setDefaultLatency(0);
+		const statuses = items!.map((i) => i.json.status);
+		expect(statuses.filter((s) => s === 'success')).toHaveLength(2);
+		expect(items!.filter((i) => i.json.status === 'failed').every((i) => (i.json.error as { type: string }).type === 'budget_exceeded')).toBe(true);
+		expect((items!.find((i) => i.json.status === 'failed')!.json.error as { message: string }).message).toMatch(/Not enough budget left.*Fix: raise the budget/);
+		expect(sim.messageRequests()).toHaveLength(2);
+	});
+
+	it('steps down a tier when the budget is low and that is allowed', async () => {
+		// Sonnet's worst case ($0.04+) does not fit $0.03; Haiku's (~$0.002) does.
+		const { items } = await runChain({
+			chain: [
+				{
+					name: 'Specialist',
+					type: 'specialistAgent',
+					parameters: { mode: 'single', role: 'incident.code_changes', ...budget([{ window: 'execution', maxUsd: 0.03 }], { onBudgetExceeded: 'stepDown' }) },
+				},
+			],
+			items: [{ recent_commits: 'a1b2c3d reduce pool' }],
+			credentials: credentials(),
+		});
+		expect(items![0].json).toMatchObject({ status: 'success', model: 'claude-haiku-5-5', tier: 'stepped-down' });
+		expect(sim.messageRequests()[0].model).toBe('claude-haiku-5-5');
+	});
+
+	it('Token Budget routes items by remaining budget, reports the windows and flags the alert', async () => {
+		const rules = [{ window: 'day', maxUsd: 0.001, alertUsd: 0.0001, scope: 'team:sre' }];
+		// Spend through a specialist with the same budget, then check.
+		const { outputs } = await runChain({
+			chain: [
+				{ name: 'Specialist', type: 'specialistAgent', parameters: { mode: 'team', specialists: { specialist: [{ role: 'incident.logs' }, { role: 'incident.metrics' }] }, options: { maxTokens: 500 }, ...budget(rules) } },
+				tokenBudget('check', rules),
+			],
+			items: [sampleIncident()],
+			credentials: credentials(),
+		});
+		const spent = outputs.Specialist!.reduce((n, i) => n + (i.json.costUsd as number), 0);
+		expect(spent).toBeGreaterThan(0.0001);
+		const report = await runChain({ chain: [tokenBudget('report', rules)], items: [{}], credentials: credentials() });
+		const line = (report.items![0].json.budgets as Array<Record<string, number | string | boolean>>)[0];
+		expect(line).toMatchObject({ scope: 'team:sre', window: 'day', limitUsd: 0.001, reservedUsd: 0, alert: true });
+		expect(line.usedUsd).toBeCloseTo(spent, 6);
+		expect(line.remainingUsd).toBeCloseTo(0.001 - spent, 6);
+
+		const check = (estimateUsd: number) =>
+			runChain({ chain: [tokenBudget('check', rules, { estimateUsd })], items: [{ id: 1 }], credentials: credentials() });
+		const small = await check(0.00001);
+		expect(small.run.data.resultData.runData['Budget check'][0].data!.main[0]).toHaveLength(1);
+		const large = await check(0.01);
+		const over = large.run.data.resultData.runData['Budget check'][0].data!.main[1]!;
+		expect(over).toHaveLength(1);
+		expect(over[0].json).toMatchObject({ id: 1, budget: { within: false, alert: true } });
+
+		await runChain({ chain: [tokenBudget('reset', rules)], items: [{}], credentials: credentials() });
+		const after = await runChain({ chain: [tokenBudget('report', rules)], items: [{}], credentials: credentials() });
+		expect((after.items![0].json.budgets as Array<{ usedUsd: number }>)[0].usedUsd).toBe(0);
+	});
+
+	it('a budget without limits is refused with the fix', async () => {
+		const { error } = await runChain({ chain: [tokenBudget('check', [{ window: 'day' }])], items: [{}], credentials: credentials() });
+		expect(error?.message).toMatch(/has no limit\. Fix: set "Max USD"/);
+	});
+});
