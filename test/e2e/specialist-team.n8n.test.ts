@@ -33,8 +33,14 @@ describe('real n8n 2.40.7: the specialist team example workflow', () => {
 		n8n.remove();
 	});
 
-	it('loads our node under its community-package type name', () => {
+	it('loads every node and credential of the package under its community-package name', async () => {
 		expect(n8n.log).not.toMatch(/Unrecognized node type: n8n-nodes-agent-swarm/);
+		const rest = await n8n.login();
+		const nodes = (await (await rest('/../types/nodes.json')).json()) as Array<{ name: string; usableAsTool?: boolean }>;
+		const ours = nodes.filter((n) => n.name.startsWith('n8n-nodes-agent-swarm.')).map((n) => n.name).sort();
+		expect(ours).toEqual(expect.arrayContaining(['n8n-nodes-agent-swarm.agentMetrics', 'n8n-nodes-agent-swarm.coordinator', 'n8n-nodes-agent-swarm.specialistAgent', 'n8n-nodes-agent-swarm.tokenBudget']));
+		const credentials = (await (await rest('/../types/credentials.json')).json()) as Array<{ name: string }>;
+		expect(credentials.map((c) => c.name)).toEqual(expect.arrayContaining(['agentSwarmAnthropicApi', 'agentSwarmRedisApi']));
 	});
 
 	it('answers the webhook with one item per specialist, computed concurrently', async () => {

@@ -105,6 +105,31 @@ describe('budgets in the n8n engine', () => {
 		expect((after.items![0].json.budgets as Array<{ usedUsd: number }>)[0].usedUsd).toBe(0);
 	});
 
+	it('the Redis store through the nodes: a shared budget refuses the coordinator once the specialists spent it', async () => {
+		const redisCredentials = { host: '127.0.0.1', port: 6379, database: 0, keyPrefix: `agentswarm-test-${Date.now()}:` };
+		const rules = [{ window: 'execution', maxUsd: 0.05 }];
+		const shared = { budgetStore: 'redis', budgets: { budget: rules } };
+		const { items, outputs } = await runChain({
+			chain: [
+				{ name: 'Specialists', type: 'specialistAgent', parameters: { mode: 'team', specialists: { specialist: [{ role: 'incident.logs' }, { role: 'incident.metrics' }] }, ...shared } },
+				// The deep tier's worst case (8,192 output tokens of Opus, ~$0.16) cannot fit $0.05.
+				{ name: 'Coordinator', type: 'coordinator', parameters: { mode: 'incident', quorum: 'count', quorumCount: 1, ...shared }, continueOnFail: true },
+			],
+			items: [sampleIncident()],
+			credentials: credentials(),
+			redisCredentials,
+		});
+		expect(outputs.Specialists!.every((i) => i.json.status === 'success')).toBe(true);
+		expect(items![0].json).toMatchObject({ status: 'failed', error: { type: 'budget_exceeded' } });
+		expect(sim.messageRequests()).toHaveLength(2);
+		const { default: Redis } = await import('ioredis');
+		const redis = new Redis({ host: '127.0.0.1', port: 6379 });
+		const keys = await redis.keys(`${redisCredentials.keyPrefix}*`);
+		expect(keys.some((k) => k.includes('budget:*|execution:'))).toBe(true);
+		if (keys.length) await redis.del(...keys);
+		redis.disconnect();
+	});
+
 	it('a budget without limits is refused with the fix', async () => {
 		const { error } = await runChain({ chain: [tokenBudget('check', [{ window: 'day' }])], items: [{}], credentials: credentials() });
 		expect(error?.message).toMatch(/has no limit\. Fix: set "Max USD"/);
