@@ -18,7 +18,7 @@ import { readSpecialistItems } from '../shared/coordinator/specialist-items.ts';
 import { readBudgetGuard } from '../shared/n8n/budget-fields.ts';
 import { readCallSettings, readCredentials } from '../shared/n8n/model-options.ts';
 import { ParameterError } from '../shared/parameter-error.ts';
-import { jsonOutputSchema } from '../shared/structured/output-schema.ts';
+import { customOutputSchema } from '../shared/structured/output-schema.ts';
 
 export async function executeCoordinator(ctx: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const items = ctx.getInputData();
@@ -59,17 +59,7 @@ function readMode(ctx: IExecuteFunctions): ModeChoice {
 	if (mode !== 'custom') throw new ParameterError(`Mode: unknown mode "${mode}". Fix: choose Incident, PR Review, Cost or Custom`);
 	const prompt = (ctx.getNodeParameter('systemPrompt', 0, '') as string).trim();
 	if (!prompt) throw new ParameterError('Custom mode: "System Prompt" is empty. Fix: describe the decision the coordinator must make');
-	const raw = ctx.getNodeParameter('jsonSchema', 0, '') as unknown;
-	const text = typeof raw === 'string' ? raw : JSON.stringify(raw);
-	let schema;
-	let problem = '';
-	try {
-		schema = jsonOutputSchema(text);
-	} catch (error) {
-		problem = (error as Error).message;
-	}
-	if (!schema) throw new ParameterError(`Custom mode: "Output JSON Schema" ${problem}. Fix: give a JSON schema of an object`);
-	return { custom: { prompt, schema } };
+	return { custom: { prompt, schema: customOutputSchema(ctx.getNodeParameter('jsonSchema', 0, ''), 'Custom mode') } };
 }
 
 function readQuorum(ctx: IExecuteFunctions): QuorumRule {

@@ -26,7 +26,7 @@ import {
 	type SpecialistSettings,
 	type SpecialistTask,
 } from '../shared/specialist/run-specialist.ts';
-import { jsonOutputSchema, zodOutputSchema, type OutputSchema } from '../shared/structured/output-schema.ts';
+import { customOutputSchema, zodOutputSchema } from '../shared/structured/output-schema.ts';
 
 interface MemberParams {
 	role: string;
@@ -169,8 +169,7 @@ function resolveRole(member: MemberParams, m: number): Pick<SpecialistTask, 'rol
 		if (!member.systemPrompt?.trim()) {
 			throw new ParameterError(`${where(m)} (custom): "System Prompt" is empty. Fix: describe what the specialist must find`);
 		}
-		const text = typeof member.jsonSchema === 'string' ? member.jsonSchema : JSON.stringify(member.jsonSchema ?? '');
-		const schema = customSchema(text, m);
+		const schema = customOutputSchema(member.jsonSchema, `${where(m)} (custom)`);
 		return { role: CUSTOM_ROLE, schema, customPrompt: member.systemPrompt };
 	}
 	const role = findRole(member.role);
@@ -178,19 +177,6 @@ function resolveRole(member: MemberParams, m: number): Pick<SpecialistTask, 'rol
 		throw new ParameterError(`${where(m)}: unknown role "${member.role}". Fix: pick a role from the list (e.g. incident.logs) or "custom"`);
 	}
 	return { role, schema: zodOutputSchema(role.schema) };
-}
-
-function customSchema(text: string, m: number): OutputSchema {
-	const problem = (error: unknown) => `${where(m)} (custom): "Output JSON Schema" ${(error as Error).message}. Fix: give a JSON schema of an object`;
-	let schema: OutputSchema | undefined;
-	let failure: string | undefined;
-	try {
-		schema = jsonOutputSchema(text);
-	} catch (error) {
-		failure = problem(error);
-	}
-	if (!schema) throw new ParameterError(failure!);
-	return schema;
 }
 
 function resolveInput(member: MemberParams, json: IDataObject, m: number): string {

@@ -100,12 +100,13 @@ export interface EngineRun {
 export interface ChainStep {
 	name: string;
 	type: 'specialistAgent' | 'coordinator' | 'agentMetrics' | 'tokenBudget';
-	parameters: INode['parameters'];
+	/** Node parameters as in workflow JSON. */
+	parameters: Record<string, unknown>;
 	continueOnFail?: boolean;
 }
 
 export interface RunOptions {
-	parameters: INode['parameters'];
+	parameters: Record<string, unknown>;
 	items: INodeExecutionData['json'][];
 	credentials: ICredentialDataDecryptedObject;
 	redisCredentials?: ICredentialDataDecryptedObject;
@@ -131,7 +132,7 @@ export async function runChain(options: Omit<RunOptions, 'parameters' | 'continu
 			type: `n8n-nodes-agent-swarm.${step.type}`,
 			typeVersion: 1,
 			position: [200 * (i + 1), 0] as [number, number],
-			parameters: step.parameters,
+			parameters: step.parameters as INode['parameters'],
 			credentials: { agentSwarmAnthropicApi: { id: 'c1', name: 'Anthropic' }, agentSwarmRedisApi: { id: 'r1', name: 'Redis' } },
 			...(step.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
 		})),

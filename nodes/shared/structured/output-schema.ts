@@ -89,6 +89,23 @@ function compile(schema: Record<string, unknown>): ValidateFunction | string {
 	}
 }
 
+/**
+ * The "Output JSON Schema" field of a custom role or mode (JSON text, or an object when the
+ * field held an expression), with errors that name the field and the fix.
+ */
+export function customOutputSchema(value: unknown, where: string): OutputSchema {
+	const text = typeof value === 'string' ? value : JSON.stringify(value ?? '');
+	let schema: OutputSchema | undefined;
+	let problem = '';
+	try {
+		schema = jsonOutputSchema(text);
+	} catch (error) {
+		problem = (error as Error).message;
+	}
+	if (!schema) throw new ParameterError(`${where}: "Output JSON Schema" ${problem}. Fix: give a JSON schema of an object`);
+	return schema;
+}
+
 function describeAjvError(error: ErrorObject): string {
 	return `${error.instancePath || '(root)'}: ${error.message ?? 'invalid'}`;
 }
