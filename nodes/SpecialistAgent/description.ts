@@ -1,5 +1,5 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
-import { budgetRulesField, onExceededField, optionalBudgetStoreField } from '../shared/n8n/budget-fields.ts';
+import { budgetRulesField, countTokensField, onExceededField, optionalBudgetStoreField } from '../shared/n8n/budget-fields.ts';
 import { contextProperty } from '../shared/n8n/context-field.ts';
 import { modelOptionFields, tierProperty } from '../shared/n8n/model-options.ts';
 import { ROLE_PRESETS } from '../shared/roles/index.ts';
@@ -129,6 +129,7 @@ export const specialistProperties: INodeProperties[] = [
 	optionalBudgetStoreField,
 	budgetRulesField({ budgetStore: ['embedded', 'redis'] }),
 	onExceededField({ budgetStore: ['embedded', 'redis'] }),
+	countTokensField({ budgetStore: ['embedded', 'redis'] }),
 	{
 		displayName: 'Options',
 		name: 'options',

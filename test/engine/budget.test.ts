@@ -72,6 +72,16 @@ describe('budgets in the n8n engine', () => {
 		expect(sim.messageRequests()[0].model).toBe('claude-haiku-5-5');
 	});
 
+	it('with count_tokens on, each call is sized by the API before it is reserved', async () => {
+		const { items } = await runChain({
+			chain: [{ name: 'Specialist', type: 'specialistAgent', parameters: { mode: 'single', role: 'incident.metrics', ...budget([{ window: 'execution', maxUsd: 1 }], { estimateWithCountTokens: true }) } }],
+			items: [{ metrics: 'cpu 99%' }],
+			credentials: credentials(),
+		});
+		expect(items![0].json.status).toBe('success');
+		expect(sim.requests.map((r) => `${r.method} ${r.path} ${r.model}`)).toEqual(['POST /v1/messages/count_tokens claude-haiku-5-5', 'POST /v1/messages claude-haiku-5-5']);
+	});
+
 	it('Token Budget routes items by remaining budget, reports the windows and flags the alert', async () => {
 		const rules = [{ window: 'day', maxUsd: 0.001, alertUsd: 0.0001, scope: 'team:sre' }];
 		// Spend through a specialist with the same budget, then check.

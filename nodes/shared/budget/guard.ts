@@ -16,7 +16,12 @@ export interface BudgetGuardOptions {
 	prices: PriceTable;
 	onExceeded: 'refuse' | 'stepDown';
 	tierModels?: Partial<Record<Tier, string>>;
+	/** Ask the API's count_tokens for the prompt size instead of estimating from its length. */
+	countTokens?: boolean;
 }
+
+/** Counts a prompt's input tokens for a model (the API's count_tokens). */
+export type TokenCounter = (model: string) => Promise<number>;
 
 export interface Hold {
 	id: string;
@@ -27,9 +32,9 @@ export class BudgetGuard {
 	constructor(private readonly options: BudgetGuardOptions) {}
 
 	/** The worst case of one call: its prompt, and a reply as long as Max Tokens. */
-	estimate(model: string, promptChars: number, maxTokens: number): Amount {
+	estimate(model: string, inputTokens: number, maxTokens: number): Amount {
 		const usage: Usage = {
-			input_tokens: Math.ceil(promptChars / ESTIMATE_CHARS_PER_TOKEN),
+			input_tokens: inputTokens,
 			output_tokens: maxTokens,
 			cache_creation_input_tokens: 0,
 			cache_read_input_tokens: 0,
@@ -41,11 +46,12 @@ export class BudgetGuard {
 		return { tokens: usage.input_tokens + usage.output_tokens, microUsd: toMicroUsd(usd ?? 0) };
 	}
 
-	async reserve(model: string, promptChars: number, maxTokens: number): Promise<Hold> {
+	async reserve(model: string, promptChars: number, maxTokens: number, count?: TokenCounter): Promise<Hold> {
 		let candidate: string | undefined = model;
 		let refusal = '';
 		while (candidate) {
-			const result = await this.options.ledger.reserve(this.options.buckets, this.estimate(candidate, promptChars, maxTokens));
+			const inputTokens = await this.inputTokens(candidate, promptChars, count);
+			const result = await this.options.ledger.reserve(this.options.buckets, this.estimate(candidate, inputTokens, maxTokens));
 			if (result.ok) return { id: result.id, model: candidate };
 			const u = result.usage;
 			refusal = `budget "${result.bucket}" has $${fromMicroUsd(u.usedMicroUsd).toFixed(4)} spent and $${fromMicroUsd(u.reservedMicroUsd).toFixed(4)} reserved (${u.usedTokens + u.reservedTokens} tokens)`;
@@ -62,6 +68,16 @@ export class BudgetGuard {
 				}
 			: { tokens: 0, microUsd: 0 };
 		await this.options.ledger.settle(hold.id, this.options.buckets, actual);
+	}
+
+	private async inputTokens(model: string, promptChars: number, count?: TokenCounter): Promise<number> {
+		const bySize = Math.ceil(promptChars / ESTIMATE_CHARS_PER_TOKEN);
+		if (!this.options.countTokens || !count) return bySize;
+		try {
+			return await count(model);
+		} catch {
+			return bySize; // count_tokens unavailable (a gateway without it): fall back to the size.
+		}
 	}
 
 	/** The next cheaper tier's model, when `model` is a tier model. */

@@ -78,7 +78,8 @@ async function ask(
 	let settled: Usage | undefined;
 	try {
 		if (options.budget) {
-			hold = await options.budget.reserve(acc.model, promptChars, task.maxTokens);
+			const count = (model: string) => countInputTokens(client, model, system, messages, task.schema.jsonSchema);
+			hold = await options.budget.reserve(acc.model, promptChars, task.maxTokens, count);
 			acc.model = hold.model;
 		}
 		const reply = await sendMessage(
@@ -104,6 +105,22 @@ async function ask(
 		// Failed attempts are not billed; a reply cut at max_tokens is.
 		if (hold) await options.budget!.settle(hold, settled);
 	}
+}
+
+async function countInputTokens(
+	client: Anthropic,
+	model: string,
+	system: SystemBlock[],
+	messages: ChatMessage[],
+	schema: Record<string, unknown>,
+): Promise<number> {
+	const counted = await client.messages.countTokens({
+		model,
+		system,
+		messages,
+		output_config: { format: { type: 'json_schema', schema } },
+	} as Parameters<Anthropic['messages']['countTokens']>[0]);
+	return counted.input_tokens;
 }
 
 /** Failures still carry what was spent, so cost reports stay complete. */

@@ -78,6 +78,15 @@ export const budgetRulesField = (show?: Record<string, string[]>): INodeProperti
 	],
 });
 
+export const countTokensField = (show: Record<string, string[]>): INodeProperties => ({
+	displayName: 'Estimate With count_tokens',
+	name: 'estimateWithCountTokens',
+	type: 'boolean',
+	default: false,
+	displayOptions: { show },
+	description: "Whether to ask the API's free count_tokens endpoint for each prompt's size before reserving (exact, one extra request) instead of estimating from its length",
+});
+
 export const onExceededField = (show: Record<string, string[]>): INodeProperties => ({
 	displayName: 'When Budget Is Low',
 	name: 'onBudgetExceeded',
@@ -140,6 +149,7 @@ export async function readBudgetGuard(
 		buckets: bucketsFor(readRules(ctx, itemIndex), ctx.getExecutionId()),
 		prices,
 		onExceeded: ctx.getNodeParameter('onBudgetExceeded', itemIndex, 'refuse') as 'refuse' | 'stepDown',
+		countTokens: ctx.getNodeParameter('estimateWithCountTokens', itemIndex, false) as boolean,
 		tierModels,
 	});
 }
