@@ -79,7 +79,7 @@ export const budgetRulesField = (show?: Record<string, string[]>): INodeProperti
 });
 
 export const countTokensField = (show: Record<string, string[]>): INodeProperties => ({
-	displayName: 'Estimate With count_tokens',
+	displayName: 'Estimate With Count Tokens',
 	name: 'estimateWithCountTokens',
 	type: 'boolean',
 	default: false,
