@@ -118,5 +118,10 @@ export function tasksInItem(json: Record<string, unknown>): TaskRecord[] | undef
 	return undefined;
 }
 
-/** This process's metrics: one registry shared by every node instance in it. */
-export const processMetrics = createAgentMetrics();
+/**
+ * This process's metrics: one registry shared by every node of this package in it. Each node
+ * is bundled on its own (dist/nodes/*), so a module-level object would exist once per node
+ * file; the registry lives on globalThis under a registered symbol instead.
+ */
+const SHARED = Symbol.for('n8n-nodes-agent-swarm.agent-metrics');
+export const processMetrics: AgentMetrics = ((globalThis as Record<symbol, AgentMetrics | undefined>)[SHARED] ??= createAgentMetrics());
