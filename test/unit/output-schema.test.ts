@@ -58,4 +58,16 @@ describe('prompt helpers', () => {
 		expect(chunks.join('\n')).toBe(text);
 		expect(splitIntoChunks('a'.repeat(450), 200).join('')).toBe('a'.repeat(450));
 	});
+	it('splits a diff between files, never inside one that fits', () => {
+		const file = (name: string, lines: number) => [`diff --git a/${name} b/${name}`, `+++ b/${name}`, ...Array.from({ length: lines }, (_, i) => `+line ${i}`)].join('\n');
+		const diff = [file('a.ts', 10), file('b.ts', 10), file('c.ts', 10), file('huge.ts', 80)].join('\n');
+		const chunks = splitIntoChunks(diff, 300, /^diff --git /);
+		expect(chunks.join('\n')).toBe(diff);
+		for (const name of ['a.ts', 'b.ts', 'c.ts']) {
+			const holder = chunks.filter((c) => c.includes(`diff --git a/${name}`));
+			expect(holder).toHaveLength(1);
+			expect(holder[0]).toContain(file(name, 10));
+		}
+		expect(chunks.every((c) => c.length <= 300)).toBe(true);
+	});
 });

@@ -29,7 +29,7 @@ function reviewer(id: string, name: string, description: string, mustFind: strin
 			'severity critical only for exploitable or data-losing defects',
 		],
 		inputField: 'diff',
-		inputKind: 'text',
+		inputKind: 'diff',
 		defaultTier: tier,
 		complexity: tier === 'fast' ? 'low' : 'medium',
 		schema: reviewFindingsSchema,
@@ -70,4 +70,21 @@ export const REVIEW_ROLES: RolePreset[] = [
 		'date, number, currency and plural handling that assumes one locale',
 		'encoding and right-to-left layout problems',
 	], 'fast'),
+	// Focused security reviewers, for a high-security pipeline that runs all four on the deep tier.
+	reviewer('security_injection', 'Injection Reviewer', 'Injection and unsafe input handling only', [
+		'SQL, NoSQL, command, template, LDAP and header injection; path traversal; SSRF',
+		'unsafe deserialisation and unchecked redirects',
+	], 'balanced'),
+	reviewer('security_auth', 'Access Control Reviewer', 'Authentication, authorisation and session handling only', [
+		'missing or bypassable authorisation checks, IDOR, privilege escalation',
+		'session, token and password handling flaws',
+	], 'balanced'),
+	reviewer('security_secrets', 'Secrets and Crypto Reviewer', 'Secrets, keys and cryptography only', [
+		'credentials, keys or tokens in code, config or logs',
+		'weak or misused cryptography, insecure randomness, disabled TLS verification',
+	], 'balanced'),
+	reviewer('security_supply_chain', 'Supply Chain Reviewer', 'Dependencies, build and CI changes only', [
+		'new or updated dependencies with known risks, unpinned versions, install scripts',
+		'CI/CD and build changes that widen permissions or run untrusted code',
+	], 'balanced'),
 ];

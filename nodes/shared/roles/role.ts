@@ -2,8 +2,11 @@ import type { z } from 'zod/v4';
 import type { Complexity, Tier } from '../models/tiers.ts';
 
 export type RoleFamily = 'incident' | 'review' | 'cost' | 'custom';
-/** How the input is prepared: logs get the digest; everything else is split by lines if large. */
-export type InputKind = 'logs' | 'text';
+/**
+ * How the input is prepared: logs get the digest; diffs are split between files when large;
+ * other text is split between lines.
+ */
+export type InputKind = 'logs' | 'diff' | 'text';
 
 /** What a run needs to know about a role; a preset adds its zod schema. */
 export type RoleInfo = Omit<RolePreset, 'schema'>;

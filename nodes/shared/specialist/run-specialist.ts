@@ -146,6 +146,9 @@ export async function runSpecialist(
 	}
 }
 
+/** Where a file starts in a unified diff. */
+const DIFF_FILE = /^diff --git /;
+
 function prepareInput(task: SpecialistTask, settings: SpecialistSettings) {
 	const info: SpecialistResult['input'] = { chars: task.input.length, promptChars: 0, chunks: 1 };
 	let text = task.input;
@@ -155,7 +158,7 @@ function prepareInput(task: SpecialistTask, settings: SpecialistSettings) {
 		info.logLines = digest.lines;
 		info.logTemplates = digest.templates.length;
 	}
-	const chunks = splitIntoChunks(text, settings.chunkChars);
+	const chunks = splitIntoChunks(text, settings.chunkChars, task.role.inputKind === 'diff' ? DIFF_FILE : undefined);
 	info.promptChars = text.length;
 	info.chunks = chunks.length;
 	return { text, chunks, info };
