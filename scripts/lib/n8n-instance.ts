@@ -126,7 +126,14 @@ export class N8nInstance {
 		this.port = await freePort();
 		const broker = await freePort();
 		this.process = spawn(n8nBinary(), ['start'], {
-			env: { ...this.env, N8N_PORT: String(this.port), N8N_RUNNERS_BROKER_PORT: String(broker), N8N_LISTEN_ADDRESS: '127.0.0.1' },
+			env: {
+				...this.env,
+				N8N_PORT: String(this.port),
+				N8N_RUNNERS_BROKER_PORT: String(broker),
+				N8N_LISTEN_ADDRESS: '127.0.0.1',
+				// Webhook URLs that triggers register elsewhere (GitHub) point back here.
+				WEBHOOK_URL: `http://127.0.0.1:${this.port}/`,
+			},
 			stdio: ['ignore', 'pipe', 'pipe'],
 		});
 		const collect = (chunk: Buffer) => (this.log += chunk.toString());
