@@ -14,8 +14,11 @@ export class StandIn {
 	readonly received: Received[] = [];
 	private server?: Server;
 	port = 0;
+	private readonly answer: (req: Received) => { status?: number; body?: string; type?: string };
 
-	constructor(private readonly answer: (req: Received) => { status?: number; body?: string; type?: string } = () => ({ body: 'ok' })) {}
+	constructor(answer: (req: Received) => { status?: number; body?: string; type?: string } = () => ({ body: 'ok' })) {
+		this.answer = answer;
+	}
 
 	async start(): Promise<string> {
 		this.server = createServer((req, res) => {

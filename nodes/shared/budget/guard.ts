@@ -29,7 +29,11 @@ export interface Hold {
 }
 
 export class BudgetGuard {
-	constructor(private readonly options: BudgetGuardOptions) {}
+	private readonly options: BudgetGuardOptions;
+
+	constructor(options: BudgetGuardOptions) {
+		this.options = options;
+	}
 
 	/** The worst case of one call: its prompt, and a reply as long as Max Tokens. */
 	estimate(model: string, inputTokens: number, maxTokens: number): Amount {

@@ -51,10 +51,13 @@ return 1
 `;
 
 export class RedisLedger implements Ledger {
-	constructor(
-		private readonly redis: RedisLike,
-		private readonly prefix: string,
-	) {}
+	private readonly redis: RedisLike;
+	private readonly prefix: string;
+
+	constructor(redis: RedisLike, prefix: string) {
+		this.redis = redis;
+		this.prefix = prefix;
+	}
 
 	private key(bucketId: string): string {
 		return `${this.prefix}budget:${bucketId}`;

@@ -14,8 +14,10 @@ const STALE_RESERVATION_MS = 30 * 60_000;
 
 export class SqliteLedger implements Ledger {
 	private readonly db: DatabaseSync;
+	private readonly now: () => number;
 
-	constructor(readonly path: string, private readonly now: () => number = Date.now) {
+	constructor(path: string, now: () => number = Date.now) {
+		this.now = now;
 		mkdirSync(dirname(path), { recursive: true });
 		this.db = new DatabaseSync(path);
 		this.db.exec(`

@@ -1,0 +1,90 @@
+/**
+ * npm run demo [-- --once]
+ *
+ * Starts a pinned n8n 2.40.7 (embedded SQLite) with this package installed, imports the
+ * workflows and credentials, fires the bundled sample incident and prints the coordinator's
+ * report and cost. Without ANTHROPIC_API_KEY every Claude call goes to the project's loopback
+ * simulator, and the output says SIMULATED. Leaves the editor running until Ctrl-C
+ * (`--once`: stops after the report, for tests).
+ */
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { N8nInstance, packPackage, ROOT, TEST_OWNER } from './lib/n8n-instance.ts';
+import { ClaudeSimulator } from '../simulator/server.ts';
+import { sampleIncident } from '../test/helpers/incident.ts';
+import { StandIn } from '../test/helpers/stand-in.ts';
+
+const { values } = parseArgs({ options: { once: { type: 'boolean', default: false } } });
+const realKey = process.env.ANTHROPIC_API_KEY?.trim();
+const say = (line = '') => process.stdout.write(`${line}\n`);
+
+const sim = realKey ? undefined : new ClaudeSimulator({ defaultLatencyMs: 800 });
+const slack = new StandIn((req) => {
+	say(`\n[Slack (local stand-in) received]\n${(req.json as { text?: string })?.text ?? req.body}\n`);
+	return { body: 'ok' };
+});
+const n8n = new N8nInstance();
+const token = randomBytes(12).toString('hex');
+
+async function main(): Promise<void> {
+	const claudeUrl = realKey ? 'https://api.anthropic.com' : await sim!.start();
+	const slackUrl = await slack.start();
+	say(realKey ? 'Claude: the real Anthropic API (ANTHROPIC_API_KEY is set).' : `Claude: SIMULATED by the loopback server at ${claudeUrl} (set ANTHROPIC_API_KEY for real analysis).`);
+
+	const incident = JSON.parse(readFileSync(join(ROOT, 'workflows/incident-response-swarm.json'), 'utf8'));
+	const config = incident.nodes.find((n: { name: string }) => n.name === 'Configuration');
+	config.parameters.assignments.assignments.find((a: { name: string }) => a.name === 'slackWebhookUrl').value = `${slackUrl}/demo`;
+	say('Installing the package into n8n and importing the workflows ...');
+	n8n.installPackage(packPackage());
+	n8n.importCredentials([
+		{ id: 'agentSwarmAnthropic', name: 'Agent Swarm Anthropic', type: 'agentSwarmAnthropicApi', data: { apiKey: realKey ?? 'simulated-key', baseUrl: claudeUrl } },
+		{ id: 'incidentWebhookAuth', name: 'Incident Webhook Auth', type: 'httpHeaderAuth', data: { name: 'X-Incident-Token', value: token } },
+		{ id: 'incidentReportsDb', name: 'Incident Reports DB', type: 'postgres', data: { host: '127.0.0.1', port: 5432, database: 'postgres', user: 'postgres', password: '', ssl: 'disable' } },
+	]);
+	n8n.importWorkflows([
+		incident,
+		JSON.parse(readFileSync(join(ROOT, 'workflows/agent-metrics-endpoint.json'), 'utf8')),
+		JSON.parse(readFileSync(join(ROOT, 'workflows/examples/specialist-team.json'), 'utf8')),
+	]);
+	say('Starting n8n ...');
+	await n8n.start();
+	await n8n.waitForWebhook('incident-alert');
+
+	say('\nFiring the sample incident INC-DEMO (five specialists in parallel, then the coordinator) ...');
+	const started = Date.now();
+	const res = await fetch(`${n8n.url}/webhook/incident-alert?wait=true`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', 'x-incident-token': token },
+		body: JSON.stringify(sampleIncident('INC-DEMO')),
+	});
+	const report = (await res.json()) as Record<string, any>;
+	say(`\n=== Incident report${realKey ? '' : ' (SIMULATED model output)'} — HTTP ${res.status}, ${Date.now() - started} ms ===`);
+	say(`Severity:     ${report.severity}`);
+	say(`Root cause:   ${report.root_cause?.summary} (confidence ${report.root_cause?.confidence}%)`);
+	for (const step of report.remediation ?? []) say(`Remediation ${step.priority}: ${step.action}`);
+	say(`MTTR:         ~${report.mttr_minutes} min`);
+	say(`Impact:       ${report.business_impact}`);
+	say(`Evidence:     ${report.based_on}`);
+	say(`Cost:         $${Number(report.cost_usd ?? 0).toFixed(5)} for ${report.tokens ? report.tokens.input_tokens + report.tokens.output_tokens : '?'} tokens, ${report.wall_ms} ms of agent time`);
+	say(`\nEditor:  ${n8n.url}   login ${TEST_OWNER.email} / ${TEST_OWNER.password}`);
+	say(`Try it:  curl -X POST '${n8n.url}/webhook/incident-alert?wait=true' -H 'X-Incident-Token: ${token}' -H 'content-type: application/json' -d '{"incident_id":"INC-2","logs":"ERROR db timeout"}'`);
+	say(`Metrics: curl ${n8n.url}/webhook/agent-metrics`);
+	if (values.once) return stop(0);
+	say('\nCtrl-C stops everything.');
+}
+
+async function stop(code: number): Promise<void> {
+	await n8n.stop();
+	await Promise.all([sim?.stop(), slack.stop()]);
+	n8n.remove();
+	process.exit(code);
+}
+
+process.on('SIGINT', () => void stop(0));
+process.on('SIGTERM', () => void stop(0));
+main().catch(async (error) => {
+	process.stderr.write(`demo failed: ${(error as Error).message}\n`);
+	await stop(1);
+});

@@ -1,0 +1,25 @@
+/** `npm run demo -- --once`: the one command a new user runs, end to end in a real n8n. */
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT } from '../../scripts/lib/n8n-instance.ts';
+
+describe('npm run demo', () => {
+	it('starts n8n with the workflows, fires the sample incident against the simulator and prints the report and cost', async () => {
+		const env: NodeJS.ProcessEnv = { ...process.env, ANTHROPIC_API_KEY: '' };
+		for (const key of Object.keys(env)) if (/^(VITEST|NODE_ENV$|TEST$)/.test(key)) delete env[key];
+		const { code, out } = await new Promise<{ code: number; out: string }>((resolve) => {
+			const child = execFile(process.execPath, ['--disable-warning=MODULE_TYPELESS_PACKAGE_JSON', join(ROOT, 'scripts/demo.ts'), '--once'], { env, cwd: ROOT, timeout: 240_000 }, (error, stdout, stderr) =>
+				resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, out: `${stdout}${stderr}` }),
+			);
+			child.stdin?.end();
+		});
+		expect(code, out).toBe(0);
+		expect(out).toMatch(/Claude: SIMULATED by the loopback server/);
+		expect(out).toMatch(/\[Slack \(local stand-in\) received\][\s\S]*INC-DEMO/);
+		expect(out).toMatch(/=== Incident report \(SIMULATED model output\) — HTTP 200/);
+		expect(out).toMatch(/Evidence: +based on 5 of 5 specialists/);
+		expect(out).toMatch(/Cost: +\$0\.\d+ for \d+ tokens/);
+		expect(out).toMatch(/Editor: +http:\/\/127\.0\.0\.1:\d+ +login owner@agent-swarm\.test/);
+	}, 300_000);
+});
