@@ -93,9 +93,9 @@ describe('real n8n 2.40.7: the specialist team example workflow', () => {
 		};
 		sim.reset();
 		expect(await test(TEST_KEY)).toMatchObject({ status: 'OK' });
-		const bad = await test('sk-ant-wrong-key-123456');
+		const bad = await test('fake-wrong-key-123456');
 		expect(bad.status).toBe('Error');
-		expect(JSON.stringify(bad)).not.toContain('sk-ant-wrong-key-123456');
+		expect(JSON.stringify(bad)).not.toContain('fake-wrong-key-123456');
 		const calls = sim.requests.map((r) => `${r.method} ${r.path} ${r.status}`);
 		expect(calls[0]).toBe('GET /v1/models 200');
 		expect(calls.slice(1).every((c) => c === 'GET /v1/models 401')).toBe(true);

@@ -13,4 +13,4 @@ export function useSimulator(options: SimulatorOptions = {}): { sim: ClaudeSimul
 	return { sim, url: () => url };
 }
 
-export const TEST_KEY = 'sk-ant-test-SECRET-0123456789-do-not-leak';
+export const TEST_KEY = 'fake-anthropic-key-SECRET-0123456789-do-not-leak';

@@ -26,10 +26,10 @@ describe('Claude-compatible simulator', () => {
 	});
 
 	it('rejects a wrong key with 401 and never records the key', async () => {
-		await expect(sdk('sk-ant-wrong').models.list()).rejects.toMatchObject({ status: 401 });
+		await expect(sdk('fake-wrong-key').models.list()).rejects.toMatchObject({ status: 401 });
 		const recorded = JSON.stringify(sim.requests);
 		expect(recorded).not.toContain(TEST_KEY);
-		expect(recorded).not.toContain('sk-ant-wrong');
+		expect(recorded).not.toContain('fake-wrong-key');
 		expect(sim.requests.at(-1)).toMatchObject({ path: '/v1/models', status: 401 });
 	});
 
