@@ -10,8 +10,8 @@ import type { RetryPolicy } from '../claude/retry.ts';
 import { runStructured, type StructuredCallOptions } from '../claude/structured-call.ts';
 import { addUsage, costOf, roundUsd, ZERO_USAGE, type PriceTable, type Usage } from '../models/prices.ts';
 import { chooseModel, estimateTokens, type ModelSelection } from '../models/tiers.ts';
-import { fence, UNTRUSTED_DATA_RULE } from '../prompt/fence.ts';
-import type { RunContext } from '../specialist/prompt.ts';
+import { UNTRUSTED_DATA_RULE } from '../prompt/fence.ts';
+import { taskInput, type RunContext } from '../specialist/prompt.ts';
 import { zodOutputSchema, type OutputSchema } from '../structured/output-schema.ts';
 import { COORDINATOR_MODES, type CoordinatorMode } from './modes.ts';
 import { checkQuorum, type QuorumResult, type QuorumRule } from './quorum.ts';
@@ -156,16 +156,11 @@ function instructions(mode: CoordinatorMode | undefined, choice: ModeChoice, sch
 	return [brief, '', UNTRUSTED_DATA_RULE, 'Reply with one JSON object only, matching this JSON schema:', JSON.stringify(schema.jsonSchema)].join('\n');
 }
 
+/** The same context lines and fencing as a specialist's input, plus who was heard. */
 function synthesisInput(quorum: QuorumResult, context: RunContext): string {
-	const lines = [
-		context.service && `Service: ${context.service}`,
-		context.environment && `Environment: ${context.environment}`,
-		context.timeWindow && `Time window: ${context.timeWindow}`,
-		context.notes && `Notes: ${context.notes}`,
-		`Specialists: ${quorum.note}.`,
-	].filter(Boolean);
 	const reports = quorum.survivors.map((s) => ({ agent: s.agent, role: s.role, findings: s.findings }));
-	return [...lines, '', fence('specialist-findings', JSON.stringify(reports))].join('\n');
+	const notes = [context.notes, `Specialists: ${quorum.note}.`].filter(Boolean).join(' ');
+	return taskInput('specialist-findings', JSON.stringify(reports), { ...context, notes });
 }
 
 /** From the first specialist's start to now, when the specialists say when they started. */
