@@ -162,11 +162,11 @@ export const specialistProperties: INodeProperties[] = [
 				typeOptions: { minValue: 1000 },
 			},
 			{
-				displayName: 'Log Digest Size (Characters)',
+				displayName: 'Digest Size (Characters)',
 				name: 'digestChars',
 				type: 'number',
 				default: 60000,
-				description: 'Budget of the log digest that replaces raw logs for log roles',
+				description: 'Budget of the digest that replaces the raw input: the log digest for log roles, the FOCUS billing summary for cost roles',
 				typeOptions: { minValue: 2000 },
 			},
 		],

@@ -1,3 +1,6 @@
+import { PROVIDERS, type BillingFacts, type WeekOverWeek } from '../finops/focus.ts';
+import type { SpecialistOutcome } from './specialist-items.ts';
+
 /** Cost synthesis in code: ROI = monthly savings ÷ effort, ranking, totals, quick wins, tiers. */
 export interface CostRecommendation {
 	cloud: string;
@@ -64,4 +67,33 @@ export function rankByRoi(recommendations: CostRecommendation[], topN = 10): Cos
 
 function round2(x: number): number {
 	return Math.round(x * 100) / 100;
+}
+
+export interface SpendOverview {
+	currency: string;
+	/** Spend per cloud a specialist read, exact from the billing rows. */
+	byCloud: Array<{ cloud: string; spend: number; monthlyRunRate: number; changePct: number | null }>;
+	analysedSpend: number;
+	/** The whole export: every provider, including ones no specialist covered. */
+	exportSpend: number;
+	notAnalysed: Array<{ provider: string; spend: number }>;
+	weekOverWeek: WeekOverWeek | null;
+}
+
+/** Totals from the specialists' billing facts (computed in code), never from model text. */
+export function spendOverview(outcomes: SpecialistOutcome[]): SpendOverview | null {
+	const facts = outcomes.map((o) => o.input?.billing).filter((b): b is BillingFacts => Boolean(b));
+	if (facts.length === 0) return null;
+	const whole = facts[0].export;
+	const covered = facts.map((f) => f.cloud);
+	return {
+		currency: facts[0].currency,
+		byCloud: facts.map((f) => ({ cloud: f.cloud, spend: f.spend, monthlyRunRate: f.monthlyRunRate, changePct: f.weekOverWeek?.changePct ?? null })),
+		analysedSpend: round2(facts.reduce((n, f) => n + f.spend, 0)),
+		exportSpend: round2(whole.spend),
+		notAnalysed: whole.byProvider
+			.filter((p) => !covered.some((cloud) => PROVIDERS[cloud]?.test(p.provider)))
+			.map((p) => ({ provider: p.provider, spend: p.spend })),
+		weekOverWeek: whole.weekOverWeek,
+	};
 }

@@ -7,7 +7,7 @@ import { severity } from '../roles/common.ts';
 import { costRecommendationsSchema } from '../roles/cost.ts';
 import { reviewFindingsSchema } from '../roles/review.ts';
 import { adjustConfidence, type QuorumResult } from './quorum.ts';
-import { rankByRoi, type CostRecommendation } from './cost-ranking.ts';
+import { rankByRoi, spendOverview, type CostRecommendation } from './cost-ranking.ts';
 import {
 	countByReviewer,
 	countBySeverity,
@@ -137,7 +137,12 @@ export const COORDINATOR_MODES: Record<CoordinatorMode['id'], CoordinatorMode> =
 		rulesOnly: costFromSpecialists,
 		finalize(value, ctx) {
 			const v = value as z.infer<typeof costSchema>;
-			return { summary: v.summary, ...rankByRoi(v.recommendations, ctx.topN), implementation_plan: v.implementation_plan };
+			return {
+				summary: v.summary,
+				...rankByRoi(v.recommendations, ctx.topN),
+				implementation_plan: v.implementation_plan,
+				spend: spendOverview(ctx.quorum.survivors),
+			};
 		},
 	},
 };

@@ -158,7 +158,7 @@ function instructions(mode: CoordinatorMode | undefined, choice: ModeChoice, sch
 
 /** The same context lines and fencing as a specialist's input, plus who was heard. */
 function synthesisInput(quorum: QuorumResult, context: RunContext): string {
-	const reports = quorum.survivors.map((s) => ({ agent: s.agent, role: s.role, findings: s.findings }));
+	const reports = quorum.survivors.map((s) => ({ agent: s.agent, role: s.role, findings: s.findings, ...(s.input?.billing ? { billing: s.input.billing } : {}) }));
 	const notes = [context.notes, `Specialists: ${quorum.note}.`].filter(Boolean).join(' ');
 	return taskInput('specialist-findings', JSON.stringify(reports), { ...context, notes });
 }

@@ -4,6 +4,7 @@
  */
 import { ParameterError } from '../parameter-error.ts';
 import type { Usage } from '../models/prices.ts';
+import type { BillingFacts } from '../finops/focus.ts';
 
 export interface SpecialistOutcome {
 	agent: string;
@@ -17,6 +18,7 @@ export interface SpecialistOutcome {
 	startedAt?: string;
 	error?: { type: string; message: string };
 	run?: { executionId?: string; item?: number };
+	input?: { billing?: BillingFacts };
 }
 
 const EXPECTED = 'Connect the Coordinator to the output of a Specialist Agent node (items with "agent", "status" and "findings")';

@@ -4,9 +4,10 @@ import type { Complexity, Tier } from '../models/tiers.ts';
 export type RoleFamily = 'incident' | 'review' | 'cost' | 'custom';
 /**
  * How the input is prepared: logs get the digest; diffs are split between files when large;
+ * FOCUS billing exports are aggregated in code into the role's cloud brief;
  * other text is split between lines.
  */
-export type InputKind = 'logs' | 'diff' | 'text';
+export type InputKind = 'logs' | 'diff' | 'billing' | 'text';
 
 /** What a run needs to know about a role; a preset adds its zod schema. */
 export type RoleInfo = Omit<RolePreset, 'schema'>;
@@ -22,6 +23,8 @@ export interface RolePreset {
 	/** The item field read when the user gives no input expression. */
 	inputField: string;
 	inputKind: InputKind;
+	/** For billing roles: the cloud whose FOCUS rows the specialist reads (aws, gcp, azure). */
+	cloud?: string;
 	defaultTier: Tier;
 	complexity: Complexity;
 	schema: z.ZodType;

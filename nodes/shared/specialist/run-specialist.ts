@@ -10,6 +10,8 @@ import { AgentError } from '../claude/errors.ts';
 import type { RetryPolicy } from '../claude/retry.ts';
 import { runStructured, type StructuredCallOptions, type StructuredTask } from '../claude/structured-call.ts';
 import { buildDigest, renderDigest } from '../digest/log-digest.ts';
+import { parseFocus, renderFocusBrief, summariseFocus, type BillingFacts } from '../finops/focus.ts';
+import { ParameterError } from '../parameter-error.ts';
 import { addUsage, costOf, ZERO_USAGE, type PriceTable, type Usage } from '../models/prices.ts';
 import { chooseModel, estimateTokens, type ModelSelection } from '../models/tiers.ts';
 import { splitIntoChunks } from '../prompt/chunks.ts';
@@ -59,7 +61,15 @@ export interface SpecialistResult {
 	attempts: number;
 	/** Replies that needed the schema repair round. */
 	repairs: number;
-	input: { chars: number; promptChars: number; chunks: number; logLines?: number; logTemplates?: number };
+	input: {
+		chars: number;
+		promptChars: number;
+		chunks: number;
+		logLines?: number;
+		logTemplates?: number;
+		/** Billing roles: the exact figures of the role's cloud, aggregated in code. */
+		billing?: BillingFacts;
+	};
 	error?: { type: string; message: string };
 }
 
@@ -78,7 +88,21 @@ export async function runSpecialist(
 ): Promise<SpecialistResult> {
 	const started = performance.now();
 	const startedAt = new Date().toISOString();
-	const prepared = prepareInput(task, settings);
+	let prepared: ReturnType<typeof prepareInput>;
+	try {
+		prepared = prepareInput(task, settings);
+	} catch (error) {
+		if (!(error instanceof ParameterError)) throw error;
+		// Input that cannot be read is the user's to fix: a failed result that says how, no call.
+		prepared = { text: '', chunks: [], info: { chars: task.input.length, promptChars: 0, chunks: 0 } };
+		const failure = new AgentError('input', error.message);
+		return finishedWithoutCall(task, prepared.info, started, startedAt, 'failed', null, failure);
+	}
+	if (prepared.info.billing && prepared.info.billing.rows === 0) {
+		// Nothing billed on this cloud: there is nothing to save, and nothing to ask a model.
+		const findings = { summary: `No ${task.role.cloud?.toUpperCase()} rows in the billing data`, total_monthly_spend_usd: 0, recommendations: [] };
+		return finishedWithoutCall(task, prepared.info, started, startedAt, 'success', findings, undefined);
+	}
 	const choice = chooseModel(task.selection, task.role, estimateTokens(prepared.text));
 	const spent = { usage: ZERO_USAGE, attempts: 0, repairs: 0, model: choice.model };
 	observer?.started(choice.model);
@@ -146,6 +170,35 @@ export async function runSpecialist(
 	}
 }
 
+function finishedWithoutCall(
+	task: SpecialistTask,
+	info: SpecialistResult['input'],
+	started: number,
+	startedAt: string,
+	status: SpecialistResult['status'],
+	findings: unknown,
+	error: AgentError | undefined,
+): SpecialistResult {
+	// No model ran, so nothing is reported to the metrics observer (it counts agents and calls).
+	const out: SpecialistResult = {
+		agent: task.agent,
+		role: task.role.id,
+		model: '',
+		tier: 'none',
+		status,
+		findings,
+		usage: ZERO_USAGE,
+		costUsd: 0,
+		durationMs: Math.round(performance.now() - started),
+		startedAt,
+		attempts: 0,
+		repairs: 0,
+		input: info,
+		...(error ? { error: { type: error.type, message: error.message } } : {}),
+	};
+	return out;
+}
+
 /** Where a file starts in a unified diff. */
 const DIFF_FILE = /^diff --git /;
 
@@ -157,6 +210,23 @@ function prepareInput(task: SpecialistTask, settings: SpecialistSettings) {
 		text = renderDigest(digest, settings.digestChars);
 		info.logLines = digest.lines;
 		info.logTemplates = digest.templates.length;
+	}
+	if (task.role.inputKind === 'billing') {
+		const rows = parseFocus(task.input);
+		const summary = summariseFocus(rows, { cloud: task.role.cloud });
+		const whole = summariseFocus(rows);
+		text = renderFocusBrief(summary, settings.digestChars);
+		info.billing = {
+			cloud: summary.scope,
+			currency: summary.currency,
+			rows: summary.rows,
+			period: summary.period,
+			spend: summary.spend,
+			monthlyRunRate: summary.monthlyRunRate,
+			weekOverWeek: summary.weekOverWeek,
+			candidates: summary.candidates.length,
+			export: { rows: whole.rows, spend: whole.spend, byProvider: whole.byProvider, weekOverWeek: whole.weekOverWeek },
+		};
 	}
 	const chunks = splitIntoChunks(text, settings.chunkChars, task.role.inputKind === 'diff' ? DIFF_FILE : undefined);
 	info.promptChars = text.length;
