@@ -29,6 +29,8 @@ export interface Rule {
 	match?: { contains?: string; model?: string; path?: string };
 	/** How many requests the rule serves before it is spent; default unlimited. */
 	times?: number;
+	/** Serve only every Nth matching request (5: the 5th, 10th, ... = exactly 20%); the rest fall through. */
+	every?: number;
 	behaviour: Behaviour;
 }
 
@@ -69,6 +71,7 @@ export function tokensOf(text: string): number {
 
 interface ActiveRule extends Rule {
 	remaining: number;
+	seen: number;
 }
 
 export class ClaudeSimulator {
@@ -107,7 +110,7 @@ export class ClaudeSimulator {
 	}
 
 	script(...rules: Rule[]): this {
-		for (const rule of rules) this.rules.push({ ...rule, remaining: rule.times ?? Number.POSITIVE_INFINITY });
+		for (const rule of rules) this.rules.push({ ...rule, remaining: rule.times ?? Number.POSITIVE_INFINITY, seen: 0 });
 		return this;
 	}
 
@@ -178,6 +181,8 @@ export class ClaudeSimulator {
 			if (m.path && m.path !== record.path) continue;
 			if (m.model && m.model !== record.model) continue;
 			if (m.contains && !text.includes(m.contains)) continue;
+			rule.seen += 1;
+			if (rule.every && rule.seen % rule.every !== 0) continue;
 			rule.remaining -= 1;
 			return rule.behaviour;
 		}

@@ -36,6 +36,15 @@ export function packPackage(outDir = mkdtempSync(join(tmpdir(), 'agent-swarm-pac
 	return join(outDir, name);
 }
 
+async function stopChild(child?: ChildProcess): Promise<void> {
+	if (!child || child.exitCode !== null) return;
+	const exited = new Promise((r) => child.once('exit', r));
+	child.kill('SIGTERM');
+	const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+	await exited;
+	clearTimeout(timer);
+}
+
 export interface Credential {
 	id: string;
 	name: string;
@@ -63,6 +72,9 @@ export class N8nInstance {
 	port = 0;
 	log = '';
 	private process?: ChildProcess;
+	/** Queue-mode workers started with startWorker(), stopped with the main process. */
+	private readonly workers: ChildProcess[] = [];
+	readonly workerLogs: string[] = [];
 	private readonly env: NodeJS.ProcessEnv;
 
 	constructor(extraEnv: NodeJS.ProcessEnv = {}, userFolder = mkdtempSync(join(tmpdir(), 'agent-swarm-n8n-'))) {
@@ -153,6 +165,31 @@ export class N8nInstance {
 	}
 
 	/**
+	 * A queue-mode worker (`n8n worker`) sharing this instance's database, Redis and encryption
+	 * key (pass EXECUTIONS_MODE=queue and the DB_* / QUEUE_BULL_* variables to the constructor).
+	 */
+	async startWorker(concurrency = 10, timeoutMs = 120_000): Promise<void> {
+		const broker = await freePort();
+		const index = this.workers.length;
+		const worker = spawn(n8nBinary(), ['worker', `--concurrency=${concurrency}`], {
+			env: { ...this.env, N8N_RUNNERS_BROKER_PORT: String(broker), N8N_LISTEN_ADDRESS: '127.0.0.1' },
+			stdio: ['ignore', 'pipe', 'pipe'],
+		});
+		this.workers.push(worker);
+		this.workerLogs[index] = '';
+		const collect = (chunk: Buffer) => (this.workerLogs[index] += chunk.toString());
+		worker.stdout!.on('data', collect);
+		worker.stderr!.on('data', collect);
+		const deadline = Date.now() + timeoutMs;
+		while (Date.now() < deadline) {
+			if (worker.exitCode !== null) throw new Error(`n8n worker exited (${worker.exitCode}):\n${this.workerLogs[index].slice(-3000)}`);
+			if (this.workerLogs[index].includes('n8n worker is now ready')) return;
+			await new Promise((r) => setTimeout(r, 250));
+		}
+		throw new Error(`n8n worker was not ready within ${timeoutMs} ms:\n${this.workerLogs[index].slice(-3000)}`);
+	}
+
+	/**
 	 * Published workflows are activated after n8n reports ready. Until a webhook is registered
 	 * a preflight gets an error; then 204. Fires no execution.
 	 */
@@ -183,13 +220,7 @@ export class N8nInstance {
 	}
 
 	async stop(): Promise<void> {
-		const child = this.process;
-		if (!child || child.exitCode !== null) return;
-		const exited = new Promise((r) => child.once('exit', r));
-		child.kill('SIGTERM');
-		const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-		await exited;
-		clearTimeout(timer);
+		await Promise.all([this.process, ...this.workers].map((child) => stopChild(child)));
 	}
 
 	/** Files under the user folder that contain `needle` (installed packages excluded). */

@@ -50,6 +50,7 @@ describe('Agent Metrics in the n8n engine', () => {
 		const tasks = total(f, 'agent_tasks_total');
 		expect(tasks).toBe(6);
 		expect(tasks + total(f, 'agent_retries_total') + total(f, 'agent_repairs_total')).toBe(calls.length);
+		expect(total(f, 'agent_api_requests_total')).toBe(calls.length);
 		expect(total(f, 'agent_tasks_total', { status: 'failed' })).toBe(1);
 		expect(total(f, 'agent_failures_total', { agent_id: 'incident.cost_impact', error_type: 'server_error' })).toBe(1);
 		expect(total(f, 'agent_repairs_total', { agent_id: 'incident.logs' })).toBe(1);

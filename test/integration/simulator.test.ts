@@ -25,6 +25,15 @@ describe('Claude-compatible simulator', () => {
 		expect(JSON.parse(((await sdk().messages.create(params)).content[0] as { text: string }).text)).toEqual({ n: 7, tags: ['scripted'] });
 	});
 
+	it('injects a fault into exactly every Nth matching request', async () => {
+		sim.script({ every: 5, behaviour: { kind: 'error', status: 529, errorType: 'overloaded_error' } });
+		const statuses: number[] = [];
+		for (let i = 0; i < 20; i++) {
+			statuses.push(await sdk().messages.create({ model: 'claude-haiku-5-5', max_tokens: 5, messages: [{ role: 'user', content: 'x' }] }).then(() => 200, (e: { status: number }) => e.status));
+		}
+		expect(statuses.map((s, i) => [i + 1, s]).filter(([, s]) => s !== 200)).toEqual([[5, 529], [10, 529], [15, 529], [20, 529]]);
+	});
+
 	it('rejects a wrong key with 401 and never records the key', async () => {
 		await expect(sdk('fake-wrong-key').models.list()).rejects.toMatchObject({ status: 401 });
 		const recorded = JSON.stringify(sim.requests);

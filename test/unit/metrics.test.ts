@@ -25,7 +25,7 @@ describe('agent metrics', () => {
 		m.active.inc({ model: 'claude-haiku-5-5' });
 		const f = parseExposition(await m.registry.metrics());
 		expect(Object.keys(f).sort()).toEqual(
-			['active_agents', 'agent_cost_dollars_total', 'agent_failures_total', 'agent_repairs_total', 'agent_retries_total', 'agent_task_duration_seconds', 'agent_tasks_total', 'agent_tokens_used_total'],
+			['active_agents', 'agent_api_requests_total', 'agent_cost_dollars_total', 'agent_failures_total', 'agent_repairs_total', 'agent_retries_total', 'agent_task_duration_seconds', 'agent_tasks_total', 'agent_tokens_used_total'],
 		);
 		expect(f.agent_tasks_total.metrics.map((x) => x.labels)).toEqual([
 			{ agent_id: 'logs', model: 'claude-haiku-5-5', status: 'success' },

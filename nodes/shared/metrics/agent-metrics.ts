@@ -18,6 +18,7 @@ export interface AgentMetrics {
 	failures: Counter<'agent_id' | 'model' | 'error_type'>;
 	retries: Counter<'agent_id' | 'model'>;
 	repairs: Counter<'agent_id' | 'model'>;
+	requests: Counter<'agent_id' | 'model'>;
 }
 
 export function createAgentMetrics(registry = new Registry()): AgentMetrics {
@@ -43,6 +44,12 @@ export function createAgentMetrics(registry = new Registry()): AgentMetrics {
 		failures: new Counter({ name: 'agent_failures_total', help: 'Failed agent tasks, by error type', labelNames: ['agent_id', 'model', 'error_type'], registers }),
 		retries: new Counter({ name: 'agent_retries_total', help: 'HTTP attempts beyond the first', labelNames: ['agent_id', 'model'], registers }),
 		repairs: new Counter({ name: 'agent_repairs_total', help: 'Replies that needed the schema repair round', labelNames: ['agent_id', 'model'], registers }),
+		requests: new Counter({
+			name: 'agent_api_requests_total',
+			help: 'HTTP requests sent to the Claude API (first tries, retries and repairs; none for a call the budget refused)',
+			labelNames: ['agent_id', 'model'],
+			registers,
+		}),
 	};
 }
 
@@ -75,6 +82,7 @@ export function recordTask(m: AgentMetrics, t: TaskRecord): void {
 	const retries = Math.max(0, t.attempts - 1 - t.repairs);
 	if (retries > 0) m.retries.inc(labels, retries);
 	if (t.repairs > 0) m.repairs.inc(labels, t.repairs);
+	if (t.attempts > 0) m.requests.inc(labels, t.attempts);
 }
 
 /**
