@@ -3,16 +3,21 @@
  * n8n 2.40.7, driven over HTTP, with the Claude simulator, loopback stand-ins for Slack,
  * PagerDuty and a log host, and real PostgreSQL.
  */
-import { readFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { N8nInstance, packPackage, ROOT } from '../../scripts/lib/n8n-instance.ts';
+import { freePort, N8nInstance, packPackage, ROOT } from '../../scripts/lib/n8n-instance.ts';
 import { ClaudeSimulator } from '../../simulator/server.ts';
 import { sampleIncident } from '../helpers/incident.ts';
 import { parseExposition, total } from '../helpers/prometheus.ts';
 import { TEST_KEY } from '../helpers/simulator.ts';
 import { StandIn } from '../helpers/stand-in.ts';
+import { systemTool } from '../helpers/system-tools.ts';
+
+const PROMETHEUS = systemTool('prometheus', ['/usr/bin/prometheus']);
 
 const TOKEN = 'incident-webhook-test-token';
 const TABLE = `incident_reports_test_${process.pid}`;
@@ -144,5 +149,88 @@ describe('real n8n: incident response swarm and metrics endpoint', () => {
 		expect(total(f, 'agent_tasks_total', { agent_id: 'coordinator' })).toBe(2);
 		expect(total(f, 'agent_failures_total', { agent_id: 'metrics', error_type: 'bad_request' })).toBe(1);
 		expect(total(f, 'active_agents')).toBe(0);
+	});
+
+	describe.skipIf(!PROMETHEUS)('scraped by a real Prometheus (Debian package)', () => {
+		let prometheus: ChildProcess | undefined;
+		let promUrl = '';
+		let promLog = '';
+		const dir = mkdtempSync(join(tmpdir(), 'agent-swarm-prometheus-'));
+		const query = async (expr: string) => {
+			const res = await fetch(`${promUrl}/api/v1/query?query=${encodeURIComponent(expr)}`);
+			const body = (await res.json()) as { status: string; error?: string; data: { result: Array<{ metric: Record<string, string>; value: [number, string] }> } };
+			if (body.status !== 'success') throw new Error(`${expr}: ${body.error}`);
+			return body.data.result;
+		};
+		/** Scrapes of the endpoint so far (samples of `up`). */
+		const scrapes = async () => Number((await query('count_over_time(up{job="n8n-agent-swarm"}[10m])'))[0]?.value[1] ?? 0);
+
+		beforeAll(async () => {
+			const port = await freePort();
+			promUrl = `http://127.0.0.1:${port}`;
+			writeFileSync(
+				join(dir, 'prometheus.yml'),
+				[
+					'global:',
+					'  scrape_interval: 1s',
+					'  evaluation_interval: 1s',
+					'scrape_configs:',
+					'  - job_name: n8n-agent-swarm',
+					'    metrics_path: /webhook/agent-metrics',
+					'    static_configs:',
+					`      - targets: ['127.0.0.1:${n8n.port}']`,
+				].join('\n'),
+			);
+			prometheus = spawn(PROMETHEUS!, [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+			prometheus.stderr!.on('data', (c: Buffer) => (promLog += c.toString()));
+			const deadline = Date.now() + 60_000;
+			while (Date.now() < deadline) {
+				try {
+					if ((await query('up{job="n8n-agent-swarm"} == 1')).length === 1 && (await scrapes()) >= 3) return;
+				} catch {
+					// not up yet
+				}
+				await new Promise((r) => setTimeout(r, 250));
+			}
+			throw new Error(`Prometheus never scraped the metrics endpoint:\n${promLog.slice(-2000)}`);
+		}, 90_000);
+
+		afterAll(async () => {
+			if (prometheus && prometheus.exitCode === null) {
+				const exited = new Promise((r) => prometheus!.once('exit', r));
+				prometheus.kill('SIGTERM');
+				await exited;
+			}
+			rmSync(dir, { recursive: true, force: true });
+		});
+
+		it('every PromQL expression of the Grafana dashboard returns series after another run', async () => {
+			sim.reset();
+			// One more incident while Prometheus watches: a retry, a schema repair and a failure.
+			sim.script({ match: { contains: 'Logs Analyst' }, times: 1, behaviour: { kind: 'error', status: 529, errorType: 'overloaded_error' } });
+			sim.script({ match: { contains: 'Infrastructure Analyst' }, times: 1, behaviour: { kind: 'schema_invalid' } });
+			sim.script({ match: { contains: 'Metrics Analyst' }, behaviour: { kind: 'error', status: 400, message: 'bad' } });
+			sim.script({ match: { contains: 'incident commander' }, times: 1, behaviour: { content: decision('high') } });
+			expect((await post(sampleIncident('INC-PROM'), '?wait=true')).status).toBe(200);
+			const seen = await scrapes();
+			while ((await scrapes()) < seen + 4) await new Promise((r) => setTimeout(r, 250));
+
+			const dashboard = JSON.parse(readFileSync(join(ROOT, 'grafana/agent-swarm-dashboard.json'), 'utf8')) as { panels: Array<{ title: string; targets?: Array<{ expr: string }> }> };
+			const exprs = dashboard.panels.flatMap((p) => (p.targets ?? []).map((t) => ({ title: p.title, expr: t.expr.replaceAll('$__rate_interval', '1m') })));
+			expect(exprs.length).toBeGreaterThanOrEqual(8);
+			for (const { title, expr } of exprs) {
+				const result = await query(expr);
+				expect(result.length, `${title}: ${expr}`).toBeGreaterThan(0);
+			}
+			const value = async (expr: string) => Number((await query(expr))[0].value[1]);
+			expect(await value('sum(increase(agent_tokens_used_total[1m]))')).toBeGreaterThan(0);
+			expect(await value('sum(increase(agent_cost_dollars_total[1m]))')).toBeGreaterThan(0);
+			expect(await value('sum(agent_retries_total)')).toBe(1);
+			expect(await value('sum(agent_repairs_total)')).toBe(1);
+			expect(await value('sum(agent_failures_total{error_type="bad_request"})')).toBe(2);
+			const success = await value(exprs[0].expr);
+			expect(success).toBeGreaterThan(0);
+			expect(success).toBeLessThan(1);
+		}, 120_000);
 	});
 });
