@@ -13,7 +13,7 @@ export class AgentMetrics implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Agent Metrics',
 		name: 'agentMetrics',
-		icon: { light: 'file:agentSwarm.svg', dark: 'file:agentSwarm.dark.svg' },
+		icon: { light: 'file:agentMetrics.svg', dark: 'file:agentMetrics.dark.svg' },
 		group: ['output'],
 		version: 1,
 		subtitle: '={{ $parameter["operation"] }}',

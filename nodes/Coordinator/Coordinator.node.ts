@@ -13,7 +13,7 @@ export class Coordinator implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Coordinator',
 		name: 'coordinator',
-		icon: { light: 'file:agentSwarm.svg', dark: 'file:agentSwarm.dark.svg' },
+		icon: { light: 'file:coordinator.svg', dark: 'file:coordinator.dark.svg' },
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{ $parameter["mode"] }}',

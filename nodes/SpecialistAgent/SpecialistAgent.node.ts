@@ -13,7 +13,7 @@ export class SpecialistAgent implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Specialist Agent',
 		name: 'specialistAgent',
-		icon: { light: 'file:agentSwarm.svg', dark: 'file:agentSwarm.dark.svg' },
+		icon: { light: 'file:specialistAgent.svg', dark: 'file:specialistAgent.dark.svg' },
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{ $parameter["mode"] === "team" ? "Team" : $parameter["role"] }}',

@@ -13,7 +13,7 @@ export class TokenBudget implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Token Budget',
 		name: 'tokenBudget',
-		icon: { light: 'file:agentSwarm.svg', dark: 'file:agentSwarm.dark.svg' },
+		icon: { light: 'file:tokenBudget.svg', dark: 'file:tokenBudget.dark.svg' },
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{ $parameter["operation"] }}',

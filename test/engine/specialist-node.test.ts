@@ -174,4 +174,31 @@ describe('Specialist Agent node in the n8n engine', () => {
 		expect(calls).toHaveLength(5);
 		expect(calls.every((c) => c.endedAt !== undefined && c.endedAt - c.startedAt < 5000)).toBe(true);
 	});
+
+	it('cost specialists read the FOCUS aggregate; a cloud without rows and a non-FOCUS file make no call', async () => {
+		const focus = [
+			'ProviderName,ServiceName,ServiceCategory,ResourceId,PricingUnit,BilledCost,ChargePeriodStart',
+			'AWS,Amazon Elastic Compute Cloud,Compute,i-1,Hours,1.5,2024-09-02 00:00:00',
+			'AWS,Amazon Elastic Compute Cloud,Compute,i-1,Hours,2.5,2024-09-10 00:00:00',
+		].join('\n');
+		const costTeam = (billing: string) => ({
+			mode: 'team',
+			specialists: { specialist: ['cost.aws', 'cost.gcp'].map((role) => ({ role, input: billing })) },
+			options: { maxAttempts: 1 },
+		});
+		const { items } = await runSpecialistNode({ parameters: costTeam(focus), items: [{}], credentials: credentials(), continueOnFail: true });
+		const [aws, gcp] = items!.map((i) => i.json as IDataObject);
+		expect(aws).toMatchObject({ status: 'success', input: { billing: { cloud: 'aws', rows: 2, spend: 4, weekOverWeek: { changePct: 66.7 } } } });
+		expect(gcp).toMatchObject({ status: 'success', attempts: 0, findings: { summary: 'No GCP rows in the billing data', recommendations: [] } });
+		expect(sim.messageRequests()).toHaveLength(1);
+		expect(json(sim.messageRequests()[0].messages)).toContain('aggregated in code from 2 rows');
+
+		sim.reset();
+		const bad = await runSpecialistNode({ parameters: costTeam('date,amount\n2024-09-01,3'), items: [{}], credentials: credentials(), continueOnFail: true });
+		expect(bad.items!.map((i) => i.json)).toEqual([
+			expect.objectContaining({ status: 'failed', error: { type: 'input', message: expect.stringMatching(/not in FOCUS format.*ProviderName.*Fix:/) } }),
+			expect.objectContaining({ status: 'failed', error: expect.objectContaining({ type: 'input' }) }),
+		]);
+		expect(sim.messageRequests()).toHaveLength(0);
+	});
 });

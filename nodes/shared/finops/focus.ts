@@ -5,6 +5,7 @@
  * numbers it reasons about are exact and the prompt stays small whatever the export's size.
  */
 import { parse } from 'csv-parse/sync';
+import { parseJson } from '../json.ts';
 import { ParameterError } from '../parameter-error.ts';
 
 export interface FocusRow {
@@ -40,17 +41,16 @@ export function parseFocus(data: string | Array<Record<string, unknown>>): Focus
 	let records: Array<Record<string, unknown>>;
 	if (Array.isArray(data)) records = data;
 	else if (/^\s*\[/.test(data)) {
-		try {
-			records = JSON.parse(data) as Array<Record<string, unknown>>;
-		} catch (error) {
-			throw new ParameterError(`The billing data looks like JSON but does not parse (${(error as Error).message}). Fix: send a FOCUS CSV export or a JSON array of FOCUS rows`);
+		const parsed = parseJson(data);
+		if (!parsed.ok || !Array.isArray(parsed.value)) {
+			const why = parsed.ok ? 'not an array' : parsed.error;
+			throw new ParameterError(`The billing data looks like JSON but does not parse (${why}). Fix: send a FOCUS CSV export or a JSON array of FOCUS rows`);
 		}
+		records = parsed.value as Array<Record<string, unknown>>;
 	} else {
-		try {
-			records = parse(data, { columns: true, skip_empty_lines: true, relax_column_count: true, bom: true }) as Array<Record<string, unknown>>;
-		} catch (error) {
-			throw new ParameterError(`The billing CSV does not parse (${(error as Error).message}). Fix: send a FOCUS CSV export with a header row`);
-		}
+		const parsed = parseCsv(data);
+		if (!parsed.ok) throw new ParameterError(`The billing CSV does not parse (${parsed.error}). Fix: send a FOCUS CSV export with a header row`);
+		records = parsed.value;
 	}
 	if (records.length === 0) return [];
 	const missing = REQUIRED.filter((c) => !(c in records[0]));
@@ -77,6 +77,14 @@ export function parseFocus(data: string | Array<Record<string, unknown>>): Focus
 		billedCost: num(r.BilledCost),
 		currency: text(r.BillingCurrency) || 'USD',
 	}));
+}
+
+function parseCsv(data: string): { ok: true; value: Array<Record<string, unknown>> } | { ok: false; error: string } {
+	try {
+		return { ok: true, value: parse(data, { columns: true, skip_empty_lines: true, relax_column_count: true, bom: true }) as Array<Record<string, unknown>> };
+	} catch (error) {
+		return { ok: false, error: (error as Error).message };
+	}
 }
 
 /** Which FOCUS ProviderName values belong to a cloud. */

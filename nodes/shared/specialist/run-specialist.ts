@@ -11,7 +11,6 @@ import type { RetryPolicy } from '../claude/retry.ts';
 import { runStructured, type StructuredCallOptions, type StructuredTask } from '../claude/structured-call.ts';
 import { buildDigest, renderDigest } from '../digest/log-digest.ts';
 import { parseFocus, renderFocusBrief, summariseFocus, type BillingFacts } from '../finops/focus.ts';
-import { ParameterError } from '../parameter-error.ts';
 import { addUsage, costOf, ZERO_USAGE, type PriceTable, type Usage } from '../models/prices.ts';
 import { chooseModel, estimateTokens, type ModelSelection } from '../models/tiers.ts';
 import { splitIntoChunks } from '../prompt/chunks.ts';
@@ -92,10 +91,9 @@ export async function runSpecialist(
 	try {
 		prepared = prepareInput(task, settings);
 	} catch (error) {
-		if (!(error instanceof ParameterError)) throw error;
-		// Input that cannot be read is the user's to fix: a failed result that says how, no call.
+		// Input that cannot be read (ParameterError says how to fix it): a failed result, no call.
 		prepared = { text: '', chunks: [], info: { chars: task.input.length, promptChars: 0, chunks: 0 } };
-		const failure = new AgentError('input', error.message);
+		const failure = new AgentError('input', (error as Error).message);
 		return finishedWithoutCall(task, prepared.info, started, startedAt, 'failed', null, failure);
 	}
 	if (prepared.info.billing && prepared.info.billing.rows === 0) {
