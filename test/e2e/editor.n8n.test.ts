@@ -1,0 +1,82 @@
+/**
+ * The editor as a user sees it: n8n 2.40.7 with this package installed, driven by headless
+ * Chromium (Debian's package) through playwright-core. Screenshots are kept as artifacts in
+ * .artifacts/screenshots/.
+ */
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { N8nInstance, packPackage, ROOT, TEST_OWNER } from '../../scripts/lib/n8n-instance.ts';
+import { systemTool } from '../helpers/system-tools.ts';
+
+const CHROMIUM = systemTool('chromium', ['/usr/bin/chromium', '/usr/bin/chromium-browser']);
+const SHOTS = join(ROOT, '.artifacts/screenshots');
+/** Flags for a sandboxed machine without a network (no background calls to Google). */
+const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
+
+describe.skipIf(!CHROMIUM)('real n8n editor in headless Chromium', () => {
+	const n8n = new N8nInstance();
+	let browser: Browser;
+	let page: Page;
+
+	beforeAll(async () => {
+		mkdirSync(SHOTS, { recursive: true });
+		n8n.installPackage(packPackage());
+		n8n.importCredentials([
+			{ id: 'agentSwarmAnthropic', name: 'Agent Swarm Anthropic', type: 'agentSwarmAnthropicApi', data: { apiKey: 'fake-editor-test-key', baseUrl: 'http://127.0.0.1:9' } },
+			{ id: 'incidentWebhookAuth', name: 'Incident Webhook Auth', type: 'httpHeaderAuth', data: { name: 'X-Incident-Token', value: 'token' } },
+			{ id: 'incidentReportsDb', name: 'Incident Reports DB', type: 'postgres', data: { host: '127.0.0.1', port: 5432, database: 'test', user: 'postgres', password: '', ssl: 'disable' } },
+		]);
+		n8n.importWorkflows([JSON.parse(readFileSync(join(ROOT, 'workflows/incident-response-swarm.json'), 'utf8'))]);
+		await n8n.start();
+		browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
+		page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
+		await page.goto(`${n8n.url}/signin`);
+		await page.locator('input[name=emailOrLdapLoginId]').fill(TEST_OWNER.email);
+		await page.locator('input[name=password]').fill(TEST_OWNER.password);
+		await page.locator('[data-test-id=form-submit-button]').click();
+		await page.waitForURL((u) => !u.pathname.includes('signin'), { timeout: 60_000 });
+	}, 180_000);
+
+	afterAll(async () => {
+		await browser?.close();
+		await n8n.stop();
+		n8n.remove();
+	});
+
+	it('opens the incident workflow with our nodes and their own icons', async () => {
+		await page.goto(`${n8n.url}/workflow/agentSwarmIncidentResponse`);
+		await page.waitForSelector('[data-test-id=canvas-node][data-node-type^="n8n-nodes-agent-swarm."] img', { timeout: 60_000 });
+		await page.waitForLoadState('networkidle');
+		const ours = await page.$$eval('[data-test-id=canvas-node][data-node-type^="n8n-nodes-agent-swarm."]', (nodes) =>
+			nodes.map((n) => {
+				const img = n.querySelector('img');
+				return { name: n.getAttribute('data-node-name'), type: n.getAttribute('data-node-type'), icon: img?.getAttribute('src') ?? '', loaded: (img?.naturalWidth ?? 0) > 0 };
+			}),
+		);
+		await page.screenshot({ path: join(SHOTS, 'incident-workflow.png') });
+		expect(ours.map((n) => n.name).sort()).toEqual(['Check Daily Budget', 'Incident Commander', 'Incident Specialists', 'Record Metrics']);
+		for (const node of ours) {
+			expect(node.loaded, `${node.name} icon ${node.icon}`).toBe(true);
+			expect(node.icon).toMatch(/^\/icons\/n8n-nodes-agent-swarm\/dist\/nodes\/\w+\/\w+\.svg$/);
+		}
+		// Each node type has its own icon.
+		expect(new Set(ours.map((n) => n.icon)).size).toBe(4);
+		// A built-in node next to ours still renders (the canvas is the whole workflow).
+		expect(await page.locator('[data-test-id=canvas-node]').count()).toBeGreaterThanOrEqual(19);
+	});
+
+	it('finds our nodes when searching the node panel', async () => {
+		await page.locator('[data-test-id=node-creator-plus-button]').click();
+		const search = page.locator('[data-test-id=node-creator-search-bar]');
+		await search.waitFor();
+		for (const [term, name] of [['Specialist', 'Specialist Agent'], ['Coordinator', 'Coordinator'], ['Token Budget', 'Token Budget'], ['Agent Metrics', 'Agent Metrics']]) {
+			await search.fill(term);
+			const item = page.locator('[data-test-id=node-creator-item-name]', { hasText: new RegExp(`^${name}$`) });
+			await item.first().waitFor({ timeout: 15_000 });
+			if (term === 'Specialist') await page.screenshot({ path: join(SHOTS, 'node-panel-search-specialist.png') });
+			expect(await item.count()).toBeGreaterThanOrEqual(1);
+		}
+	});
+});
