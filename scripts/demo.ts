@@ -1,17 +1,19 @@
 /**
  * npm run demo [-- --once]
  *
- * Starts a pinned n8n 2.40.7 (embedded SQLite) with this package installed, imports the
+ * Starts a pinned n8n 2.40.7 (embedded SQLite) with this package installed, imports all
  * workflows and credentials, fires the bundled sample incident and prints the coordinator's
- * report and cost. Without ANTHROPIC_API_KEY every Claude call goes to the project's loopback
- * simulator, and the output says SIMULATED. Leaves the editor running until Ctrl-C
- * (`--once`: stops after the report, for tests).
+ * report and cost, then runs the cost squad on the bundled FOCUS sample bill. Without
+ * ANTHROPIC_API_KEY every Claude call goes to the project's loopback simulator (scenario
+ * "demo"), and the output says SIMULATED. Leaves the editor running until Ctrl-C
+ * (`--once`: stops after the reports, for tests).
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { N8nInstance, packPackage, ROOT, TEST_OWNER } from './lib/n8n-instance.ts';
+import { SCENARIOS } from '../simulator/scenarios.ts';
 import { ClaudeSimulator } from '../simulator/server.ts';
 import { sampleIncident } from '../test/helpers/incident.ts';
 import { StandIn } from '../test/helpers/stand-in.ts';
@@ -25,28 +27,43 @@ const slack = new StandIn((req) => {
 	say(`\n[Slack (local stand-in) received]\n${(req.json as { text?: string })?.text ?? req.body}\n`);
 	return { body: 'ok' };
 });
+const billing = new StandIn(() => ({ body: readFileSync(join(ROOT, 'test/fixtures/focus/focus_sample_1.0.csv'), 'utf8'), type: 'text/csv' }));
 const n8n = new N8nInstance();
 const token = randomBytes(12).toString('hex');
+const readWorkflow = (file: string) => JSON.parse(readFileSync(join(ROOT, 'workflows', file), 'utf8'));
+/** What an operator does first: fill in a workflow's Configuration node. */
+function configure(workflow: { nodes: Array<{ name: string; parameters: any }> }, values: Record<string, unknown>) {
+	const assignments = workflow.nodes.find((n) => n.name === 'Configuration')!.parameters.assignments.assignments as Array<{ name: string; value: unknown }>;
+	for (const [name, value] of Object.entries(values)) assignments.find((a) => a.name === name)!.value = value;
+	return workflow;
+}
 
 async function main(): Promise<void> {
 	const claudeUrl = realKey ? 'https://api.anthropic.com' : await sim!.start();
+	sim?.script(...SCENARIOS.demo);
 	const slackUrl = await slack.start();
+	const billingUrl = await billing.start();
 	say(realKey ? 'Claude: the real Anthropic API (ANTHROPIC_API_KEY is set).' : `Claude: SIMULATED by the loopback server at ${claudeUrl} (set ANTHROPIC_API_KEY for real analysis).`);
 
-	const incident = JSON.parse(readFileSync(join(ROOT, 'workflows/incident-response-swarm.json'), 'utf8'));
-	const config = incident.nodes.find((n: { name: string }) => n.name === 'Configuration');
-	config.parameters.assignments.assignments.find((a: { name: string }) => a.name === 'slackWebhookUrl').value = `${slackUrl}/demo`;
+	const incident = configure(readWorkflow('incident-response-swarm.json'), { slackWebhookUrl: `${slackUrl}/incidents` });
+	const cost = configure(readWorkflow('multi-cloud-cost-squad.json'), { focusExportUrl: `${billingUrl}/focus_sample_1.0.csv`, allowedHosts: '127.0.0.1', slackWebhookUrl: `${slackUrl}/finops` });
 	say('Installing the package into n8n and importing the workflows ...');
 	n8n.installPackage(packPackage());
 	n8n.importCredentials([
 		{ id: 'agentSwarmAnthropic', name: 'Agent Swarm Anthropic', type: 'agentSwarmAnthropicApi', data: { apiKey: realKey ?? 'simulated-key', baseUrl: claudeUrl } },
 		{ id: 'incidentWebhookAuth', name: 'Incident Webhook Auth', type: 'httpHeaderAuth', data: { name: 'X-Incident-Token', value: token } },
 		{ id: 'incidentReportsDb', name: 'Incident Reports DB', type: 'postgres', data: { host: '127.0.0.1', port: 5432, database: 'postgres', user: 'postgres', password: '', ssl: 'disable' } },
+		{ id: 'costWebhookAuth', name: 'Cost Webhook Auth', type: 'httpHeaderAuth', data: { name: 'X-Cost-Token', value: token } },
+		// The PR pipeline is imported ready to be pointed at a repository: replace both in the editor.
+		{ id: 'githubReviewBot', name: 'GitHub Review Bot', type: 'githubApi', data: { server: 'https://api.github.com', user: 'review-bot', accessToken: 'replace-with-a-github-token' } },
+		{ id: 'githubWebhookSecret', name: 'GitHub Webhook Secret', type: 'crypto', data: { hmacSecret: randomBytes(16).toString('hex') } },
 	]);
 	n8n.importWorkflows([
 		incident,
-		JSON.parse(readFileSync(join(ROOT, 'workflows/agent-metrics-endpoint.json'), 'utf8')),
-		JSON.parse(readFileSync(join(ROOT, 'workflows/examples/specialist-team.json'), 'utf8')),
+		readWorkflow('pr-review-pipeline.json'),
+		cost,
+		readWorkflow('agent-metrics-endpoint.json'),
+		readWorkflow('examples/specialist-team.json'),
 	]);
 	say('Starting n8n ...');
 	await n8n.start();
@@ -68,6 +85,14 @@ async function main(): Promise<void> {
 	say(`Impact:       ${report.business_impact}`);
 	say(`Evidence:     ${report.based_on}`);
 	say(`Cost:         $${Number(report.cost_usd ?? 0).toFixed(5)} for ${report.tokens ? report.tokens.input_tokens + report.tokens.output_tokens : '?'} tokens, ${report.wall_ms} ms of agent time`);
+
+	say('\nRunning the multi-cloud cost squad on the bundled FOCUS sample bill (1,000 rows) ...');
+	await n8n.waitForWebhook('cost-squad');
+	const posted = slack.received.length;
+	await fetch(`${n8n.url}/webhook/cost-squad`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-cost-token': token }, body: '{}' });
+	const deadline = Date.now() + 120_000;
+	while (!slack.received.slice(posted).some((r) => r.path === '/finops') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+
 	say(`\nEditor:  ${n8n.url}   login ${TEST_OWNER.email} / ${TEST_OWNER.password}`);
 	say(`Try it:  curl -X POST '${n8n.url}/webhook/incident-alert?wait=true' -H 'X-Incident-Token: ${token}' -H 'content-type: application/json' -d '{"incident_id":"INC-2","logs":"ERROR db timeout"}'`);
 	say(`Metrics: curl ${n8n.url}/webhook/agent-metrics`);
@@ -77,7 +102,7 @@ async function main(): Promise<void> {
 
 async function stop(code: number): Promise<void> {
 	await n8n.stop();
-	await Promise.all([sim?.stop(), slack.stop()]);
+	await Promise.all([sim?.stop(), slack.stop(), billing.stop()]);
 	n8n.remove();
 	process.exit(code);
 }

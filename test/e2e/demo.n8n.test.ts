@@ -20,6 +20,10 @@ describe('npm run demo', () => {
 		expect(out).toMatch(/=== Incident report \(SIMULATED model output\) — HTTP 200/);
 		expect(out).toMatch(/Evidence: +based on 5 of 5 specialists/);
 		expect(out).toMatch(/Cost: +\$0\.\d+ for \d+ tokens/);
+		// The "demo" scenario's commander answer, through the real workflow.
+		expect(out).toMatch(/Root cause: +Commit a1b2c3d cut the DB connection pool to 50.*\(confidence 88%\)/);
+		// The cost squad on the bundled FOCUS bill: ranked by ROI in code, totals, spend from the rows.
+		expect(out).toMatch(/Multi-cloud cost review[\s\S]*1\. \[aws\] nat-0a8bef19776f0e435[\s\S]*2\. \[aws\] EC2 on-demand fleet[\s\S]*Total savings:\* \$7\.40\/month[\s\S]*Spend in export:\* \$20\.52/);
 		expect(out).toMatch(/Editor: +http:\/\/127\.0\.0\.1:\d+ +login owner@agent-swarm\.test/);
 	}, 300_000);
 });
