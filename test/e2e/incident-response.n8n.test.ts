@@ -96,6 +96,7 @@ describe('real n8n: incident response swarm and metrics endpoint', () => {
 		const started = Date.now();
 		const res = await post(body, '?wait=true');
 		const wall = Date.now() - started;
+		console.log(`[figure] incident response (?wait=true, 5 specialists + commander, ${LATENCY} ms per model call): ${wall} ms from request to full report`);
 		expect(res.status).toBe(200);
 		const report = (await res.json()) as Record<string, any>;
 		expect(report).toMatchObject({ incident_id: 'INC-CRIT', status: 'success', severity: 'critical', mttr_minutes: 20 });
