@@ -68,6 +68,15 @@ describe('FOCUS parsing and aggregation (real FOCUS 1.0 sample)', () => {
 	});
 });
 
+describe('provider names', () => {
+	it('maps FOCUS ProviderName values of each cloud to its specialist', () => {
+		const rows = ['AWS', 'Amazon Web Services', 'Google Cloud', 'Microsoft', 'Azure', 'Oracle'].map((provider) => row({ provider }));
+		expect(summariseFocus(rows, { cloud: 'aws' }).rows).toBe(2);
+		expect(summariseFocus(rows, { cloud: 'gcp' }).rows).toBe(1);
+		expect(summariseFocus(rows, { cloud: 'azure' }).rows).toBe(2);
+	});
+});
+
 describe('week over week', () => {
 	it('compares the last seven days of data with the seven before', () => {
 		const rows = [row({ start: day(10), billedCost: 10 }), row({ start: day(20), billedCost: 11.5 }), row({ start: day(2), billedCost: 99 })];
