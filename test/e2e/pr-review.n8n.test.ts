@@ -29,7 +29,13 @@ class GitHubStandIn extends StandIn {
 		if (req.method === 'GET' && /\/pulls\/\d+$/.test(req.path)) return { status: 200, type: 'text/plain', body: DIFF };
 		if (req.method === 'POST' && /\/statuses\//.test(req.path)) return json(201, { state: (req.json as { state: string }).state });
 		const issue = Number(/\/issues\/(\d+)\/comments/.exec(req.path)?.[1]);
-		if (req.method === 'GET' && issue) return json(200, this.comments.filter((c) => c.issue === issue));
+		if (req.method === 'GET' && issue) {
+			// GitHub pages comments: per_page (max 100), page from 1.
+			const query = new URLSearchParams(req.path.split('?')[1] ?? '');
+			const perPage = Math.min(100, Number(query.get('per_page') ?? 30));
+			const page = Number(query.get('page') ?? 1);
+			return json(200, this.comments.filter((c) => c.issue === issue).slice((page - 1) * perPage, page * perPage));
+		}
 		if (req.method === 'POST' && issue) {
 			const c = { id: 1000 + this.comments.length, issue, body: (req.json as { body: string }).body };
 			this.comments.push(c);
@@ -203,5 +209,27 @@ describe('real n8n: PR review pipeline', () => {
 		expect(roles).toContain('Accessibility Reviewer');
 		expect(roles).toContain('Internationalisation Reviewer');
 		expect(new Set(sim.messageRequests().filter((r) => JSON.stringify(r.system).includes('lead a pull request review')).map((r) => r.model))).toEqual(new Set(['claude-opus-5-5']));
+	});
+
+	it('finds its comment on a busy pull request (comments paged) and updates it instead of adding another', async () => {
+		sim.reset();
+		for (let i = 0; i < 150; i++) github.comments.push({ id: 5000 + i, issue: 11, body: `LGTM ${i}` });
+		expect((await deliver(event('opened', 'sha-busy-1', 11))).status).toBe(202);
+		await settle('sha-busy-1');
+		expect((await deliver(event('synchronize', 'sha-busy-2', 11))).status).toBe(202);
+		await settle('sha-busy-2');
+		const ours = github.comments.filter((c) => c.issue === 11 && c.body.includes('<!-- agent-swarm-review -->'));
+		expect(ours).toHaveLength(1);
+		expect(ours[0].body).toContain('sha-busy-2');
+		expect(github.received.some((r) => r.method === 'GET' && r.path.includes('/issues/11/comments') && r.path.includes('page=2'))).toBe(true);
+	});
+
+	it('when the review cannot finish, the status is error with the reason and the comment says so', async () => {
+		sim.reset();
+		sim.script({ match: { contains: 'lead a pull request review' }, behaviour: { kind: 'error', status: 400, message: 'prompt is too long' } });
+		expect((await deliver(event('opened', 'sha-broken', 12))).status).toBe(202);
+		await settle('sha-broken');
+		expect(github.statuses().filter((s) => s.sha === 'sha-broken').at(-1)).toMatchObject({ state: 'error', description: expect.stringMatching(/^Review could not finish: failed \(bad_request\)/) });
+		expect(github.comments.find((c) => c.issue === 12)!.body).toMatch(/Agent Swarm review: no result/);
 	});
 });
