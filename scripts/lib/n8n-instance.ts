@@ -36,6 +36,18 @@ export function packPackage(outDir = mkdtempSync(join(tmpdir(), 'agent-swarm-pac
 	return join(outDir, name);
 }
 
+/** n8n processes still running; killed if this process exits without stopping them (a crash). */
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+	for (const child of running) child.kill('SIGKILL');
+});
+
+function track(child: ChildProcess): ChildProcess {
+	running.add(child);
+	child.once('exit', () => running.delete(child));
+	return child;
+}
+
 async function stopChild(child?: ChildProcess): Promise<void> {
 	if (!child || child.exitCode !== null) return;
 	const exited = new Promise((r) => child.once('exit', r));
@@ -137,7 +149,7 @@ export class N8nInstance {
 	async start(timeoutMs = 120_000): Promise<void> {
 		this.port = await freePort();
 		const broker = await freePort();
-		this.process = spawn(n8nBinary(), ['start'], {
+		this.process = track(spawn(n8nBinary(), ['start'], {
 			env: {
 				...this.env,
 				N8N_PORT: String(this.port),
@@ -147,7 +159,7 @@ export class N8nInstance {
 				WEBHOOK_URL: `http://127.0.0.1:${this.port}/`,
 			},
 			stdio: ['ignore', 'pipe', 'pipe'],
-		});
+		}));
 		const collect = (chunk: Buffer) => (this.log += chunk.toString());
 		this.process.stdout!.on('data', collect);
 		this.process.stderr!.on('data', collect);
@@ -171,10 +183,10 @@ export class N8nInstance {
 	async startWorker(concurrency = 10, timeoutMs = 120_000): Promise<void> {
 		const broker = await freePort();
 		const index = this.workers.length;
-		const worker = spawn(n8nBinary(), ['worker', `--concurrency=${concurrency}`], {
+		const worker = track(spawn(n8nBinary(), ['worker', `--concurrency=${concurrency}`], {
 			env: { ...this.env, N8N_RUNNERS_BROKER_PORT: String(broker), N8N_LISTEN_ADDRESS: '127.0.0.1' },
 			stdio: ['ignore', 'pipe', 'pipe'],
-		});
+		}));
 		this.workers.push(worker);
 		this.workerLogs[index] = '';
 		const collect = (chunk: Buffer) => (this.workerLogs[index] += chunk.toString());
