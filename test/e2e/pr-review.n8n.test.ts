@@ -17,6 +17,11 @@ const file = (name: string, lines: number) =>
 	[`diff --git a/${name} b/${name}`, `--- a/${name}`, `+++ b/${name}`, '@@ -1,1 +1,40 @@', ...Array.from({ length: lines }, (_, i) => `+const v${i} = query(\`SELECT * FROM t WHERE id=\${id${i}}\`);`)].join('\n');
 const DIFF = [file('src/db.ts', 20), file('src/api.ts', 20), file('src/ui.ts', 20)].join('\n');
 const finding = (severity: string, title: string) => ({ severity, title, file: 'src/db.ts', line: 3, detail: 'd', suggestion: 's' });
+/** A pull request too large for GitHub's diff: 119 files with patches and a binary one. */
+const BIG_PR_FILES = [
+	...Array.from({ length: 119 }, (_, i) => ({ filename: `src/gen/file${i}.ts`, status: 'added', patch: `@@ -0,0 +1,2 @@\n+export const v${i} = ${i};\n+export const w${i} = ${i} * 2;` })),
+	{ filename: 'assets/logo.png', status: 'modified' },
+];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 class GitHubStandIn extends StandIn {
@@ -26,6 +31,14 @@ class GitHubStandIn extends StandIn {
 	}
 	private route(req: Received) {
 		const json = (status: number, value: unknown) => ({ status, type: 'application/json', body: JSON.stringify(value) });
+		// PR 13's diff is too large for GitHub's diff media type; its files come in pages. PR 14: nothing works.
+		if (req.method === 'GET' && /\/pulls\/1[34]$/.test(req.path)) return json(406, { message: 'Sorry, the diff exceeded the maximum number of files (300).' });
+		const files = /\/pulls\/(1[34])\/files\?(.*)$/.exec(req.path);
+		if (req.method === 'GET' && files) {
+			if (files[1] === '14') return json(500, { message: 'Server Error' });
+			const page = Number(new URLSearchParams(files[2]).get('page') ?? 1);
+			return json(200, BIG_PR_FILES.slice((page - 1) * 100, page * 100));
+		}
 		if (req.method === 'GET' && /\/pulls\/\d+$/.test(req.path)) return { status: 200, type: 'text/plain', body: DIFF };
 		if (req.method === 'POST' && /\/statuses\//.test(req.path)) return json(201, { state: (req.json as { state: string }).state });
 		const issue = Number(/\/issues\/(\d+)\/comments/.exec(req.path)?.[1]);
@@ -231,5 +244,28 @@ describe('real n8n: PR review pipeline', () => {
 		await settle('sha-broken');
 		expect(github.statuses().filter((s) => s.sha === 'sha-broken').at(-1)).toMatchObject({ state: 'error', description: expect.stringMatching(/^Review could not finish: failed \(bad_request\)/) });
 		expect(github.comments.find((c) => c.issue === 12)!.body).toMatch(/Agent Swarm review: no result/);
+	});
+
+	it('a pull request too large for the diff API is reviewed from its per-file patches; files without a patch are named', async () => {
+		sim.reset();
+		expect((await deliver(event('opened', 'sha-huge', 13))).status).toBe(202);
+		await settle('sha-huge');
+		const pages = github.received.filter((r) => r.path.includes('/pulls/13/files'));
+		expect(pages.map((r) => new URLSearchParams(r.path.split('?')[1]).get('page'))).toEqual(['1', '2']);
+		const prompts = JSON.stringify(sim.messageRequests().map((r) => r.messages));
+		expect(prompts).toContain('diff --git a/src/gen/file0.ts b/src/gen/file0.ts');
+		expect(prompts).toContain('src/gen/file118.ts');
+		const comment = github.comments.find((c) => c.issue === 13)!.body;
+		expect(comment).toMatch(/\*\*Not reviewed\*\* \(GitHub sent no diff for them\): `assets\/logo\.png`/);
+		expect(github.statuses().filter((s) => s.sha === 'sha-huge').at(-1)!.state).not.toBe('pending');
+	});
+
+	it('when neither the diff nor the file list can be fetched, the status says so instead of staying pending', async () => {
+		sim.reset();
+		expect((await deliver(event('opened', 'sha-nodiff', 14))).status).toBe(202);
+		const deadline = Date.now() + 30_000;
+		while (!github.statuses().some((s) => s.sha === 'sha-nodiff' && s.state !== 'pending') && Date.now() < deadline) await sleep(50);
+		expect(github.statuses().filter((s) => s.sha === 'sha-nodiff').at(-1)).toMatchObject({ state: 'error', description: expect.stringMatching(/^Could not fetch the diff/) });
+		expect(sim.messageRequests()).toHaveLength(0);
 	});
 });
