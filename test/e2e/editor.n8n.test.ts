@@ -27,8 +27,11 @@ describe.skipIf(!CHROMIUM)('real n8n editor in headless Chromium', () => {
 			{ id: 'agentSwarmAnthropic', name: 'Agent Swarm Anthropic', type: 'agentSwarmAnthropicApi', data: { apiKey: 'fake-editor-test-key', baseUrl: 'http://127.0.0.1:9' } },
 			{ id: 'incidentWebhookAuth', name: 'Incident Webhook Auth', type: 'httpHeaderAuth', data: { name: 'X-Incident-Token', value: 'token' } },
 			{ id: 'incidentReportsDb', name: 'Incident Reports DB', type: 'postgres', data: { host: '127.0.0.1', port: 5432, database: 'test', user: 'postgres', password: '', ssl: 'disable' } },
+			{ id: 'costWebhookAuth', name: 'Cost Webhook Auth', type: 'httpHeaderAuth', data: { name: 'X-Cost-Token', value: 'token' } },
+			{ id: 'githubReviewBot', name: 'GitHub Review Bot', type: 'githubApi', data: { server: 'http://127.0.0.1:9', user: 'bot', accessToken: 'token' } },
+			{ id: 'githubWebhookSecret', name: 'GitHub Webhook Secret', type: 'crypto', data: { hmacSecret: 'secret' } },
 		]);
-		n8n.importWorkflows([JSON.parse(readFileSync(join(ROOT, 'workflows/incident-response-swarm.json'), 'utf8'))]);
+		n8n.importWorkflows(['incident-response-swarm.json', 'pr-review-pipeline.json', 'multi-cloud-cost-squad.json'].map((f) => JSON.parse(readFileSync(join(ROOT, 'workflows', f), 'utf8'))));
 		await n8n.start();
 		browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
 		page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
@@ -45,8 +48,9 @@ describe.skipIf(!CHROMIUM)('real n8n editor in headless Chromium', () => {
 		n8n.remove();
 	});
 
-	it('opens the incident workflow with our nodes and their own icons', async () => {
-		await page.goto(`${n8n.url}/workflow/agentSwarmIncidentResponse`);
+	/** Opens a workflow in the editor; returns our nodes on the canvas after a screenshot. */
+	async function open(id: string, screenshot: string) {
+		await page.goto(`${n8n.url}/workflow/${id}`);
 		await page.waitForSelector('[data-test-id=canvas-node][data-node-type^="n8n-nodes-agent-swarm."] img', { timeout: 60_000 });
 		await page.waitForLoadState('networkidle');
 		const ours = await page.$$eval('[data-test-id=canvas-node][data-node-type^="n8n-nodes-agent-swarm."]', (nodes) =>
@@ -55,7 +59,12 @@ describe.skipIf(!CHROMIUM)('real n8n editor in headless Chromium', () => {
 				return { name: n.getAttribute('data-node-name'), type: n.getAttribute('data-node-type'), icon: img?.getAttribute('src') ?? '', loaded: (img?.naturalWidth ?? 0) > 0 };
 			}),
 		);
-		await page.screenshot({ path: join(SHOTS, 'incident-workflow.png') });
+		await page.screenshot({ path: join(SHOTS, screenshot) });
+		return ours;
+	}
+
+	it('opens the incident workflow with our nodes and their own icons', async () => {
+		const ours = await open('agentSwarmIncidentResponse', 'incident-workflow.png');
 		expect(ours.map((n) => n.name).sort()).toEqual(['Check Daily Budget', 'Incident Commander', 'Incident Specialists', 'Record Metrics']);
 		for (const node of ours) {
 			expect(node.loaded, `${node.name} icon ${node.icon}`).toBe(true);
@@ -65,6 +74,14 @@ describe.skipIf(!CHROMIUM)('real n8n editor in headless Chromium', () => {
 		expect(new Set(ours.map((n) => n.icon)).size).toBe(4);
 		// A built-in node next to ours still renders (the canvas is the whole workflow).
 		expect(await page.locator('[data-test-id=canvas-node]').count()).toBeGreaterThanOrEqual(19);
+	});
+
+	it('opens the PR review and cost workflows with our nodes (screenshots for the docs)', async () => {
+		const review = await open('agentSwarmPrReview', 'pr-review-workflow.png');
+		expect(review.map((n) => n.name)).toEqual(expect.arrayContaining(['Standard Reviewers', 'Budget Reviewers', 'Review Lead', 'Record Metrics']));
+		const cost = await open('agentSwarmCostSquad', 'cost-squad-workflow.png');
+		expect(cost.map((n) => n.name).sort()).toEqual(['Cloud Cost Specialists', 'FinOps Lead', 'Record Metrics']);
+		expect([...review, ...cost].every((n) => n.loaded)).toBe(true);
 	});
 
 	it('finds our nodes when searching the node panel', async () => {
