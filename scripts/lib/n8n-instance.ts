@@ -29,8 +29,16 @@ export async function freePort(): Promise<number> {
 	});
 }
 
-/** Builds dist/ and packs the package as npm would publish it; returns the tarball path. */
-export function packPackage(outDir = mkdtempSync(join(tmpdir(), 'agent-swarm-pack-'))): string {
+/**
+ * Builds dist/ and packs the package as npm would publish it; returns the tarball path. Without
+ * `outDir` the tarball goes to a temporary folder removed when this process exits.
+ */
+export function packPackage(outDir?: string): string {
+	if (!outDir) {
+		const temporary = mkdtempSync(join(tmpdir(), 'agent-swarm-pack-'));
+		process.once('exit', () => rmSync(temporary, { recursive: true, force: true }));
+		outDir = temporary;
+	}
 	execFileSync('npx', ['gulp', 'build'], { cwd: ROOT, stdio: 'ignore' });
 	const name = execFileSync('npm', ['pack', '--silent', '--pack-destination', outDir], { cwd: ROOT, encoding: 'utf8' }).trim().split('\n').pop()!;
 	return join(outDir, name);
