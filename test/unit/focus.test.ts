@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { spendOverview } from '../../nodes/shared/coordinator/cost-ranking.ts';
-import { findCandidates, parseFocus, renderFocusBrief, summariseFocus, weekOverWeek, type FocusRow } from '../../nodes/shared/finops/focus.ts';
+import { billingFacts, findCandidates, parseFocus, renderFocusBrief, summariseFocus, weekOverWeek, type FocusRow } from '../../nodes/shared/finops/focus.ts';
 
 const SAMPLE = readFileSync(join(__dirname, '../fixtures/focus/focus_sample_1.0.csv'), 'utf8');
 
@@ -77,6 +77,16 @@ describe('provider names', () => {
 	});
 });
 
+describe('large exports', () => {
+	it('summarises 300,000 rows (no argument spreading that overflows the stack)', () => {
+		const rows = Array.from({ length: 300_000 }, (_, i) => row({ resourceId: `i-${i % 500}`, start: day(1 + (i % 28)), billedCost: 0.01 }));
+		const s = summariseFocus(rows, { cloud: 'aws' });
+		expect(s.period).toEqual({ from: '2024-09-01', to: '2024-09-28', days: 28 });
+		expect(s.spend).toBeCloseTo(3000, 6);
+		expect(s.weekOverWeek!.changePct).toBe(0);
+	});
+});
+
 describe('week over week', () => {
 	it('compares the last seven days of data with the seven before', () => {
 		const rows = [row({ start: day(10), billedCost: 10 }), row({ start: day(20), billedCost: 11.5 }), row({ start: day(2), billedCost: 99 })];
@@ -112,27 +122,14 @@ describe('savings candidates by rule', () => {
 describe('spend overview for the coordinator', () => {
 	it('totals the specialists\' exact figures and names providers no specialist covered', () => {
 		const rows = parseFocus(SAMPLE);
-		const facts = (cloud: string) => {
-			const s = summariseFocus(rows, { cloud });
-			const whole = summariseFocus(rows);
-			return {
-				cloud,
-				currency: 'USD',
-				rows: s.rows,
-				period: s.period,
-				spend: s.spend,
-				monthlyRunRate: s.monthlyRunRate,
-				weekOverWeek: s.weekOverWeek,
-				candidates: s.candidates.length,
-				export: { rows: whole.rows, spend: whole.spend, byProvider: whole.byProvider, weekOverWeek: whole.weekOverWeek },
-			};
-		};
+		const facts = (cloud: string) => billingFacts(rows, summariseFocus(rows, { cloud }));
 		const outcomes = ['aws', 'gcp', 'azure'].map((cloud) => ({ agent: cloud, role: `cost.${cloud}`, status: 'success' as const, findings: {}, input: { billing: facts(cloud) } }));
 		const overview = spendOverview(outcomes)!;
 		expect(overview.analysedSpend).toBeCloseTo(18.0066 + 1.9765, 2);
 		expect(overview.exportSpend).toBeCloseTo(20.52, 2);
 		expect(overview.notAnalysed.map((p) => p.provider)).toEqual(['Oracle']);
 		expect(overview.weekOverWeek!.changePct).toBe(-13.2);
+		expect(facts('aws').export).toMatchObject({ rows: 1000, byProvider: summariseFocus(rows).byProvider });
 		expect(spendOverview([{ agent: 'x', role: 'cost.aws', status: 'success', findings: {} }])).toBeNull();
 	});
 });

@@ -139,6 +139,18 @@ export interface BillingFacts {
 	export: { rows: number; spend: number; byProvider: FocusSummary['byProvider']; weekOverWeek: WeekOverWeek | null };
 }
 
+/** Earliest and newest charge start (a loop: spreading a large export into Math.max overflows the stack). */
+function startRange(rows: FocusRow[]): { from: number; to: number } | null {
+	let from = Infinity;
+	let to = -Infinity;
+	for (const r of rows) {
+		if (!Number.isFinite(r.start)) continue;
+		if (r.start < from) from = r.start;
+		if (r.start > to) to = r.start;
+	}
+	return to >= from ? { from, to } : null;
+}
+
 const round = (x: number, digits = 4) => Math.round(x * 10 ** digits) / 10 ** digits;
 const iso = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
@@ -157,9 +169,9 @@ function sumBy<T>(rows: FocusRow[], key: (r: FocusRow) => string, make: (r: Focu
  * The last seven days of data against the seven before. The week ends at the newest charge in
  * the export (not today), so an export analysed later gives the same answer.
  */
-export function weekOverWeek(rows: FocusRow[], newest = Math.max(...rows.map((r) => r.start).filter(Number.isFinite))): WeekOverWeek | null {
+export function weekOverWeek(rows: FocusRow[], newest = startRange(rows)?.to): WeekOverWeek | null {
+	if (newest === undefined) return null;
 	const dated = rows.filter((r) => Number.isFinite(r.start));
-	if (!Number.isFinite(newest)) return null;
 	const end = Math.floor(newest / DAY) * DAY + DAY;
 	const spendIn = (from: number, to: number) => round(dated.filter((r) => r.start >= from && r.start < to).reduce((n, r) => n + r.billedCost, 0));
 	const thisWeek = spendIn(end - 7 * DAY, end);
@@ -190,7 +202,12 @@ const ADDRESS_OR_DISK = /volume|disk|snapshot|ipv4|elastic ip|public ip|address/
 export function findCandidates(rows: FocusRow[], days: number): SavingsCandidate[] {
 	const out: SavingsCandidate[] = [];
 	const byResource = new Map<string, FocusRow[]>();
-	for (const r of rows) if (r.resourceId) byResource.set(r.resourceId, [...(byResource.get(r.resourceId) ?? []), r]);
+	for (const r of rows) {
+		if (!r.resourceId) continue;
+		const list = byResource.get(r.resourceId);
+		if (list) list.push(r);
+		else byResource.set(r.resourceId, [r]);
+	}
 	const computeAccounts = new Set(rows.filter((r) => /compute/i.test(r.serviceCategory) && /hour/i.test(r.pricingUnit)).map((r) => r.subAccount));
 	const spendOf = (list: FocusRow[]) => round(list.reduce((n, r) => n + r.billedCost, 0));
 
@@ -225,26 +242,47 @@ export function summariseFocus(all: FocusRow[], options: { cloud?: string; top?:
 	const top = options.top ?? 10;
 	const matcher = options.cloud ? PROVIDERS[options.cloud] : undefined;
 	const rows = matcher ? all.filter((r) => matcher.test(r.provider)) : all;
-	const dated = rows.filter((r) => Number.isFinite(r.start));
-	const from = dated.length ? Math.min(...dated.map((r) => r.start)) : NaN;
-	const to = dated.length ? Math.max(...dated.map((r) => r.start)) : NaN;
-	const days = dated.length ? Math.max(1, Math.round((Math.floor(to / DAY) - Math.floor(from / DAY)) + 1)) : 0;
+	const range = startRange(rows);
+	const days = range ? Math.floor(range.to / DAY) - Math.floor(range.from / DAY) + 1 : 0;
 	const spend = round(rows.reduce((n, r) => n + r.billedCost, 0));
 	return {
 		scope: options.cloud ?? 'all providers',
 		currency: rows[0]?.currency ?? 'USD',
 		rows: rows.length,
-		period: dated.length ? { from: iso(from), to: iso(to), days } : null,
+		period: range ? { from: iso(range.from), to: iso(range.to), days } : null,
 		spend,
 		monthlyRunRate: days ? round((spend / days) * 30, 2) : 0,
-		byProvider: sumBy(rows, (r) => r.provider, (r, s) => ({ provider: r.provider, spend: s, share: spend > 0 ? round(s / spend, 3) : 0 })),
+		byProvider: spendByProvider(rows, spend),
 		topServices: sumBy(rows, (r) => `${r.provider}|${r.service}`, (r, s) => ({ provider: r.provider, service: r.service, spend: s })).slice(0, top),
 		topResources: sumBy(rows.filter((r) => r.resourceId), (r) => r.resourceId, (r, s) => ({ provider: r.provider, service: r.service, resourceId: r.resourceId, resourceType: r.resourceType, spend: s }))
 			.filter((r) => r.spend > 0)
 			.slice(0, top),
 		// One week for every provider: it ends at the newest charge in the whole export.
-		weekOverWeek: weekOverWeek(rows, Math.max(...all.map((r) => r.start).filter(Number.isFinite))),
+		weekOverWeek: weekOverWeek(rows, startRange(all)?.to),
 		candidates: findCandidates(rows, days).slice(0, top * 2),
+	};
+}
+
+function spendByProvider(rows: FocusRow[], spend: number): FocusSummary['byProvider'] {
+	return sumBy(rows, (r) => r.provider, (r, s) => ({ provider: r.provider, spend: s, share: spend > 0 ? round(s / spend, 3) : 0 }));
+}
+
+/**
+ * A cost specialist's input as exact figures, for the coordinator's totals: its cloud's summary,
+ * and the whole export's spend (no candidates are looked for there, only sums).
+ */
+export function billingFacts(all: FocusRow[], summary: FocusSummary): BillingFacts {
+	const spend = round(all.reduce((n, r) => n + r.billedCost, 0));
+	return {
+		cloud: summary.scope,
+		currency: summary.currency,
+		rows: summary.rows,
+		period: summary.period,
+		spend: summary.spend,
+		monthlyRunRate: summary.monthlyRunRate,
+		weekOverWeek: summary.weekOverWeek,
+		candidates: summary.candidates.length,
+		export: { rows: all.length, spend, byProvider: spendByProvider(all, spend), weekOverWeek: weekOverWeek(all) },
 	};
 }
 

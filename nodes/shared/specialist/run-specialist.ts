@@ -10,7 +10,7 @@ import { AgentError } from '../claude/errors.ts';
 import type { RetryPolicy } from '../claude/retry.ts';
 import { runStructured, type StructuredCallOptions, type StructuredTask } from '../claude/structured-call.ts';
 import { buildDigest, renderDigest } from '../digest/log-digest.ts';
-import { parseFocus, renderFocusBrief, summariseFocus, type BillingFacts } from '../finops/focus.ts';
+import { billingFacts, parseFocus, renderFocusBrief, summariseFocus, type BillingFacts } from '../finops/focus.ts';
 import { addUsage, costOf, ZERO_USAGE, type PriceTable, type Usage } from '../models/prices.ts';
 import { chooseModel, estimateTokens, type ModelSelection } from '../models/tiers.ts';
 import { splitIntoChunks } from '../prompt/chunks.ts';
@@ -87,40 +87,33 @@ export async function runSpecialist(
 ): Promise<SpecialistResult> {
 	const started = performance.now();
 	const startedAt = new Date().toISOString();
+	// Results of runs where no model is called are not reported to the observer (it counts agents and calls).
+	const withoutCall = (info: SpecialistResult['input'], status: SpecialistResult['status'], findings: unknown, error?: AgentError) =>
+		resultOf(task, { started, startedAt, info }, { status, findings, ...NO_CALL, ...(error ? { error: { type: error.type, message: error.message } } : {}) });
 	let prepared: ReturnType<typeof prepareInput>;
 	try {
 		prepared = prepareInput(task, settings);
 	} catch (error) {
 		// Input that cannot be read (ParameterError says how to fix it): a failed result, no call.
-		prepared = { text: '', chunks: [], info: { chars: task.input.length, promptChars: 0, chunks: 0 } };
-		const failure = new AgentError('input', (error as Error).message);
-		return finishedWithoutCall(task, prepared.info, started, startedAt, 'failed', null, failure);
+		return withoutCall({ chars: task.input.length, promptChars: 0, chunks: 0 }, 'failed', null, new AgentError('input', (error as Error).message));
 	}
 	if (prepared.info.billing && prepared.info.billing.rows === 0) {
 		// Nothing billed on this cloud: there is nothing to save, and nothing to ask a model.
 		const findings = { summary: `No ${task.role.cloud?.toUpperCase()} rows in the billing data`, total_monthly_spend_usd: 0, recommendations: [] };
-		return finishedWithoutCall(task, prepared.info, started, startedAt, 'success', findings, undefined);
+		return withoutCall(prepared.info, 'success', findings);
 	}
 	const choice = chooseModel(task.selection, task.role, estimateTokens(prepared.text));
 	const spent = { usage: ZERO_USAGE, attempts: 0, repairs: 0, model: choice.model };
 	observer?.started(choice.model);
 	const result = (status: SpecialistResult['status'], findings: unknown, error?: AgentError): SpecialistResult => {
-		const out: SpecialistResult = {
-			agent: task.agent,
-			role: task.role.id,
-			model: spent.model,
-			tier: spent.model === choice.model ? choice.tier : 'stepped-down',
+		const out = resultOf(task, { started, startedAt, info: prepared.info }, {
 			status,
 			findings,
-			usage: spent.usage,
+			...spent,
+			tier: spent.model === choice.model ? choice.tier : 'stepped-down',
 			costUsd: costOf(spent.usage, spent.model, settings.prices),
-			durationMs: Math.round(performance.now() - started),
-			startedAt,
-			attempts: spent.attempts,
-			repairs: spent.repairs,
-			input: prepared.info,
 			...(error ? { error: { type: error.type, message: redact(describe(error, spent.model), settings.secrets) } } : {}),
-		};
+		});
 		observer?.finished(out);
 		return out;
 	};
@@ -168,33 +161,29 @@ export async function runSpecialist(
 	}
 }
 
-function finishedWithoutCall(
-	task: SpecialistTask,
-	info: SpecialistResult['input'],
-	started: number,
-	startedAt: string,
-	status: SpecialistResult['status'],
-	findings: unknown,
-	error: AgentError | undefined,
-): SpecialistResult {
-	// No model ran, so nothing is reported to the metrics observer (it counts agents and calls).
-	const out: SpecialistResult = {
+/** What a run that called no model spent. */
+const NO_CALL = { model: '', tier: 'none', usage: ZERO_USAGE, costUsd: 0, attempts: 0, repairs: 0 } as const;
+
+type Outcome = Pick<SpecialistResult, 'status' | 'findings' | 'model' | 'tier' | 'usage' | 'costUsd' | 'attempts' | 'repairs' | 'error'>;
+
+function resultOf(task: SpecialistTask, run: { started: number; startedAt: string; info: SpecialistResult['input'] }, outcome: Outcome): SpecialistResult {
+	const { status, findings, model, tier, usage, costUsd, attempts, repairs, error } = outcome;
+	return {
 		agent: task.agent,
 		role: task.role.id,
-		model: '',
-		tier: 'none',
+		model,
+		tier,
 		status,
 		findings,
-		usage: ZERO_USAGE,
-		costUsd: 0,
-		durationMs: Math.round(performance.now() - started),
-		startedAt,
-		attempts: 0,
-		repairs: 0,
-		input: info,
-		...(error ? { error: { type: error.type, message: error.message } } : {}),
+		usage,
+		costUsd,
+		durationMs: Math.round(performance.now() - run.started),
+		startedAt: run.startedAt,
+		attempts,
+		repairs,
+		input: run.info,
+		...(error ? { error } : {}),
 	};
-	return out;
 }
 
 /** Where a file starts in a unified diff. */
@@ -212,19 +201,8 @@ function prepareInput(task: SpecialistTask, settings: SpecialistSettings) {
 	if (task.role.inputKind === 'billing') {
 		const rows = parseFocus(task.input);
 		const summary = summariseFocus(rows, { cloud: task.role.cloud });
-		const whole = summariseFocus(rows);
 		text = renderFocusBrief(summary, settings.digestChars);
-		info.billing = {
-			cloud: summary.scope,
-			currency: summary.currency,
-			rows: summary.rows,
-			period: summary.period,
-			spend: summary.spend,
-			monthlyRunRate: summary.monthlyRunRate,
-			weekOverWeek: summary.weekOverWeek,
-			candidates: summary.candidates.length,
-			export: { rows: whole.rows, spend: whole.spend, byProvider: whole.byProvider, weekOverWeek: whole.weekOverWeek },
-		};
+		info.billing = billingFacts(rows, summary);
 	}
 	const chunks = splitIntoChunks(text, settings.chunkChars, task.role.inputKind === 'diff' ? DIFF_FILE : undefined);
 	info.promptChars = text.length;
