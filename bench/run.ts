@@ -6,7 +6,7 @@
  * (c) log digest grouping accuracy per LogHub dataset, and throughput with peak memory
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createClaudeClient } from '../nodes/shared/claude/client.ts';
@@ -15,6 +15,7 @@ import { findRole } from '../nodes/shared/roles/index.ts';
 import { runSpecialist } from '../nodes/shared/specialist/run-specialist.ts';
 import { zodOutputSchema } from '../nodes/shared/structured/output-schema.ts';
 import { N8nInstance, packPackage, ROOT } from '../scripts/lib/n8n-instance.ts';
+import { readWorkflow } from '../scripts/lib/workflows.ts';
 import { ClaudeSimulator } from '../simulator/server.ts';
 import { sampleIncident } from '../test/helpers/incident.ts';
 import { digestAccuracy } from './digest-accuracy.ts';
@@ -49,7 +50,7 @@ async function teamVsSingle(): Promise<void> {
 	const url = await sim.start();
 	const n8n = new N8nInstance();
 	try {
-		const team = JSON.parse(readFileSync(join(ROOT, 'workflows/examples/specialist-team.json'), 'utf8'));
+		const team = readWorkflow('examples/specialist-team.json');
 		const single = JSON.parse(JSON.stringify(team));
 		single.id = 'agentSwarmSingleSpecialist';
 		single.name = 'Bench: one specialist';

@@ -13,6 +13,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { N8nInstance, packPackage, ROOT, TEST_OWNER } from './lib/n8n-instance.ts';
+import { configure, readWorkflow } from './lib/workflows.ts';
 import { SCENARIOS } from '../simulator/scenarios.ts';
 import { ClaudeSimulator } from '../simulator/server.ts';
 import { sampleIncident } from '../test/helpers/incident.ts';
@@ -30,13 +31,7 @@ const slack = new StandIn((req) => {
 const billing = new StandIn(() => ({ body: readFileSync(join(ROOT, 'test/fixtures/focus/focus_sample_1.0.csv'), 'utf8'), type: 'text/csv' }));
 const n8n = new N8nInstance();
 const token = randomBytes(12).toString('hex');
-const readWorkflow = (file: string) => JSON.parse(readFileSync(join(ROOT, 'workflows', file), 'utf8'));
-/** What an operator does first: fill in a workflow's Configuration node. */
-function configure(workflow: { nodes: Array<{ name: string; parameters: any }> }, values: Record<string, unknown>) {
-	const assignments = workflow.nodes.find((n) => n.name === 'Configuration')!.parameters.assignments.assignments as Array<{ name: string; value: unknown }>;
-	for (const [name, value] of Object.entries(values)) assignments.find((a) => a.name === name)!.value = value;
-	return workflow;
-}
+
 
 async function main(): Promise<void> {
 	const claudeUrl = realKey ? 'https://api.anthropic.com' : await sim!.start();

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { N8nInstance, packPackage, ROOT } from '../../scripts/lib/n8n-instance.ts';
+import { configure, readWorkflow } from '../../scripts/lib/workflows.ts';
 import { ClaudeSimulator } from '../../simulator/server.ts';
 import { TEST_KEY } from '../helpers/simulator.ts';
 import { StandIn } from '../helpers/stand-in.ts';
@@ -62,13 +63,12 @@ describe('real n8n: multi-cloud cost squad', () => {
 		const simUrl = await sim.start();
 		const slackUrl = await slack.start();
 		billingUrl = await billing.start();
-		const wf = JSON.parse(readFileSync(join(ROOT, 'workflows/multi-cloud-cost-squad.json'), 'utf8'));
-		const config = wf.nodes.find((n: { name: string }) => n.name === 'Configuration');
-		const set = (name: string, value: unknown) => (config.parameters.assignments.assignments.find((a: { name: string }) => a.name === name).value = value);
-		set('focusExportUrl', `${billingUrl}/exports/focus.csv`);
-		set('allowedHosts', '127.0.0.1');
-		set('slackWebhookUrl', `${slackUrl}/report`);
-		set('alertSlackWebhookUrl', `${slackUrl}/alert`);
+		const wf = configure(readWorkflow('multi-cloud-cost-squad.json'), {
+			focusExportUrl: `${billingUrl}/exports/focus.csv`,
+			allowedHosts: '127.0.0.1',
+			slackWebhookUrl: `${slackUrl}/report`,
+			alertSlackWebhookUrl: `${slackUrl}/alert`,
+		});
 		n8n.installPackage(packPackage());
 		n8n.importCredentials([
 			{ id: 'agentSwarmAnthropic', name: 'Agent Swarm Anthropic', type: 'agentSwarmAnthropicApi', data: { apiKey: TEST_KEY, baseUrl: simUrl } },

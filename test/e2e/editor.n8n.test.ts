@@ -3,11 +3,12 @@
  * Chromium (Debian's package) through playwright-core. Screenshots are kept as artifacts in
  * .artifacts/screenshots/.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { N8nInstance, packPackage, ROOT, TEST_OWNER } from '../../scripts/lib/n8n-instance.ts';
+import { readWorkflow } from '../../scripts/lib/workflows.ts';
 import { systemTool } from '../helpers/system-tools.ts';
 
 const CHROMIUM = systemTool('chromium', ['/usr/bin/chromium', '/usr/bin/chromium-browser']);
@@ -31,7 +32,7 @@ describe.skipIf(!CHROMIUM)('real n8n editor in headless Chromium', () => {
 			{ id: 'githubReviewBot', name: 'GitHub Review Bot', type: 'githubApi', data: { server: 'http://127.0.0.1:9', user: 'bot', accessToken: 'token' } },
 			{ id: 'githubWebhookSecret', name: 'GitHub Webhook Secret', type: 'crypto', data: { hmacSecret: 'secret' } },
 		]);
-		n8n.importWorkflows(['incident-response-swarm.json', 'pr-review-pipeline.json', 'multi-cloud-cost-squad.json'].map((f) => JSON.parse(readFileSync(join(ROOT, 'workflows', f), 'utf8'))));
+		n8n.importWorkflows(['incident-response-swarm.json', 'pr-review-pipeline.json', 'multi-cloud-cost-squad.json'].map(readWorkflow));
 		await n8n.start();
 		browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
 		page = await browser.newPage({ viewport: { width: 1600, height: 900 } });

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, N8nInstance, packPackage, ROOT } from '../../scripts/lib/n8n-instance.ts';
+import { configure, readWorkflow } from '../../scripts/lib/workflows.ts';
 import { ClaudeSimulator } from '../../simulator/server.ts';
 import { sampleIncident } from '../helpers/incident.ts';
 import { parseExposition, total } from '../helpers/prometheus.ts';
@@ -57,22 +58,22 @@ describe('real n8n: incident response swarm and metrics endpoint', () => {
 		await db.connect();
 		await db.query(`CREATE TABLE IF NOT EXISTS ${TABLE} (id BIGSERIAL PRIMARY KEY, incident_id TEXT NOT NULL, status TEXT NOT NULL, severity TEXT, report JSONB NOT NULL, cost_usd NUMERIC, created_at TIMESTAMPTZ NOT NULL DEFAULT now())`);
 
-		const incident = JSON.parse(readFileSync(join(ROOT, 'workflows/incident-response-swarm.json'), 'utf8'));
+		const incident = readWorkflow('incident-response-swarm.json');
 		// What an operator does: fill in the Configuration node.
-		const config = incident.nodes.find((n: { name: string }) => n.name === 'Configuration');
-		const set = (name: string, value: unknown) => (config.parameters.assignments.assignments.find((a: { name: string }) => a.name === name).value = value);
-		set('slackWebhookUrl', `${slackUrl}/services/T000/B000/XXX`);
-		set('pagerDutyEventsUrl', `${pdUrl}/v2/enqueue`);
-		set('pagerDutyRoutingKey', 'test-routing-key');
-		set('allowedHosts', 'localhost');
-		set('reportsTable', TABLE);
+		configure(incident, {
+			slackWebhookUrl: `${slackUrl}/services/T000/B000/XXX`,
+			pagerDutyEventsUrl: `${pdUrl}/v2/enqueue`,
+			pagerDutyRoutingKey: 'test-routing-key',
+			allowedHosts: 'localhost',
+			reportsTable: TABLE,
+		});
 		n8n.installPackage(packPackage());
 		n8n.importCredentials([
 			{ id: 'agentSwarmAnthropic', name: 'Agent Swarm Anthropic', type: 'agentSwarmAnthropicApi', data: { apiKey: TEST_KEY, baseUrl: simUrl } },
 			{ id: 'incidentWebhookAuth', name: 'Incident Webhook Auth', type: 'httpHeaderAuth', data: { name: 'X-Incident-Token', value: TOKEN } },
 			{ id: 'incidentReportsDb', name: 'Incident Reports DB', type: 'postgres', data: { host: '127.0.0.1', port: 5432, database: 'test', user: 'postgres', password: '', ssl: 'disable' } },
 		]);
-		n8n.importWorkflows([incident, JSON.parse(readFileSync(join(ROOT, 'workflows/agent-metrics-endpoint.json'), 'utf8'))]);
+		n8n.importWorkflows([incident, readWorkflow('agent-metrics-endpoint.json')]);
 		await n8n.start();
 		await n8n.waitForWebhook('incident-alert');
 	});

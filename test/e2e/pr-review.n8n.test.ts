@@ -4,10 +4,9 @@
  * statuses, one updated comment, and the budget / high-security variants.
  */
 import { createHmac } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { N8nInstance, packPackage, ROOT } from '../../scripts/lib/n8n-instance.ts';
+import { N8nInstance, packPackage } from '../../scripts/lib/n8n-instance.ts';
+import { configure, nodeNamed, readWorkflow, type Workflow } from '../../scripts/lib/workflows.ts';
 import { ClaudeSimulator } from '../../simulator/server.ts';
 import { TEST_KEY } from '../helpers/simulator.ts';
 import { StandIn, type Received } from '../helpers/stand-in.ts';
@@ -85,25 +84,20 @@ describe('real n8n: PR review pipeline', () => {
 		while (!done() && Date.now() < deadline) await sleep(50);
 		await sleep(300);
 	};
-	const variant = (wf: Record<string, unknown>, id: string, name: string, path: string) => {
-		const copy = JSON.parse(JSON.stringify(wf));
+	const variant = (wf: Workflow, id: string, name: string, path: string) => {
+		const copy = JSON.parse(JSON.stringify(wf)) as Workflow;
 		copy.id = id;
 		copy.name = `${copy.name} (${name})`;
-		const hook = copy.nodes.find((n: { name: string }) => n.name === 'GitHub Pull Request');
+		const hook = nodeNamed(copy, 'GitHub Pull Request');
 		hook.parameters.path = path;
-		hook.webhookId = `${hook.webhookId.slice(0, -8)}${id.slice(-8).padStart(8, '0')}`;
-		copy.nodes.find((n: { name: string }) => n.name === 'Configuration').parameters.assignments.assignments.find((a: { name: string }) => a.name === 'variant').value = name;
-		return copy;
+		hook.webhookId = `${hook.webhookId!.slice(0, -8)}${id.slice(-8).padStart(8, '0')}`;
+		return configure(copy, { variant: name });
 	};
 
 	beforeAll(async () => {
 		const simUrl = await sim.start();
 		const githubUrl = await github.start();
-		const wf = JSON.parse(readFileSync(join(ROOT, 'workflows/pr-review-pipeline.json'), 'utf8'));
-		const config = wf.nodes.find((n: { name: string }) => n.name === 'Configuration');
-		const set = (name: string, value: unknown) => (config.parameters.assignments.assignments.find((a: { name: string }) => a.name === name).value = value);
-		set('githubApiUrl', githubUrl);
-		set('chunkChars', 3000);
+		const wf = configure(readWorkflow('pr-review-pipeline.json'), { githubApiUrl: githubUrl, chunkChars: 3000 });
 		n8n.installPackage(packPackage());
 		n8n.importCredentials([
 			{ id: 'agentSwarmAnthropic', name: 'Agent Swarm Anthropic', type: 'agentSwarmAnthropicApi', data: { apiKey: TEST_KEY, baseUrl: simUrl } },

@@ -3,15 +3,14 @@
  * PostgreSQL (n8n's database), running workflows/incident-response-swarm.json with every budget
  * and metric in Redis. 50 incidents fired at once with 20% of Claude requests failing.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import Redis from 'ioredis';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bucketFor, fromMicroUsd } from '../../nodes/shared/budget/budget.ts';
 import { RedisLedger } from '../../nodes/shared/budget/redis-ledger.ts';
 import { costOf, priceTable } from '../../nodes/shared/models/prices.ts';
-import { N8nInstance, packPackage, ROOT } from '../../scripts/lib/n8n-instance.ts';
+import { N8nInstance, packPackage } from '../../scripts/lib/n8n-instance.ts';
+import { configure, nodeNamed, readWorkflow } from '../../scripts/lib/workflows.ts';
 import { ClaudeSimulator } from '../../simulator/server.ts';
 import { sampleIncident } from '../helpers/incident.ts';
 import { parseExposition, total } from '../helpers/prometheus.ts';
@@ -28,7 +27,6 @@ const INCIDENTS = 50;
 const BUDGET_USD = 0.2;
 const LATENCY_MS = 300;
 
-type Node = { name: string; parameters: Record<string, unknown>; credentials?: Record<string, unknown> };
 const REDIS_CREDENTIAL = { agentSwarmRedisApi: { id: 'agentSwarmRedis', name: 'Agent Swarm Redis' } };
 
 describe('real n8n in queue mode: main + 2 workers, Redis, Postgres', () => {
@@ -66,17 +64,16 @@ describe('real n8n in queue mode: main + 2 workers, Redis, Postgres', () => {
 		await redis.connect();
 
 		// What an operator does for queue mode: every budget and metric store on Redis.
-		const incident = JSON.parse(readFileSync(join(ROOT, 'workflows/incident-response-swarm.json'), 'utf8'));
-		const node = (name: string): Node => incident.nodes.find((n: Node) => n.name === name);
-		const config = node('Configuration').parameters as { assignments: { assignments: Array<{ name: string; value: unknown }> } };
-		const set = (name: string, value: unknown) => (config.assignments.assignments.find((a) => a.name === name)!.value = value);
-		set('slackWebhookUrl', `${slackUrl}/services/T000/B000/XXX`);
-		set('pagerDutyEventsUrl', `${pdUrl}/v2/enqueue`);
-		set('pagerDutyRoutingKey', 'test-routing-key');
-		set('reportsTable', TABLE);
-		set('dailyBudgetUsd', BUDGET_USD);
-		set('alertAboveUsd', BUDGET_USD / 2);
-		set('service', `queue-${RUN}`);
+		const incident = configure(readWorkflow('incident-response-swarm.json'), {
+			slackWebhookUrl: `${slackUrl}/services/T000/B000/XXX`,
+			pagerDutyEventsUrl: `${pdUrl}/v2/enqueue`,
+			pagerDutyRoutingKey: 'test-routing-key',
+			reportsTable: TABLE,
+			dailyBudgetUsd: BUDGET_USD,
+			alertAboveUsd: BUDGET_USD / 2,
+			service: `queue-${RUN}`,
+		});
+		const node = (name: string) => nodeNamed(incident, name);
 		for (const name of ['Check Daily Budget', 'Incident Specialists', 'Incident Commander']) {
 			node(name).parameters.budgetStore = 'redis';
 			node(name).credentials = { ...node(name).credentials, ...REDIS_CREDENTIAL };
@@ -85,8 +82,8 @@ describe('real n8n in queue mode: main + 2 workers, Redis, Postgres', () => {
 		node('Check Daily Budget').parameters.estimateUsd = 0.02;
 		node('Record Metrics').parameters.store = 'redis';
 		node('Record Metrics').credentials = REDIS_CREDENTIAL;
-		const endpoint = JSON.parse(readFileSync(join(ROOT, 'workflows/agent-metrics-endpoint.json'), 'utf8'));
-		const exporter = endpoint.nodes.find((n: Node) => n.name === 'Export Metrics');
+		const endpoint = readWorkflow('agent-metrics-endpoint.json');
+		const exporter = nodeNamed(endpoint, 'Export Metrics');
 		exporter.parameters.store = 'redis';
 		exporter.credentials = REDIS_CREDENTIAL;
 

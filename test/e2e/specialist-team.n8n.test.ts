@@ -2,10 +2,9 @@
  * The packed package in a real n8n 2.x: installed as a community package, the shipped example
  * workflow imported and published, called over HTTP with an incident.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { N8nInstance, packPackage, ROOT } from '../../scripts/lib/n8n-instance.ts';
+import { N8nInstance, packPackage } from '../../scripts/lib/n8n-instance.ts';
+import { readWorkflow } from '../../scripts/lib/workflows.ts';
 import { ClaudeSimulator } from '../../simulator/server.ts';
 import { sampleIncident } from '../helpers/incident.ts';
 import { TEST_KEY } from '../helpers/simulator.ts';
@@ -22,7 +21,7 @@ describe('real n8n 2.40.7: the specialist team example workflow', () => {
 		n8n.importCredentials([
 			{ id: 'agentSwarmAnthropic', name: 'Agent Swarm Anthropic', type: 'agentSwarmAnthropicApi', data: { apiKey: TEST_KEY, baseUrl: url } },
 		]);
-		n8n.importWorkflows([JSON.parse(readFileSync(join(ROOT, 'workflows/examples/specialist-team.json'), 'utf8'))]);
+		n8n.importWorkflows([readWorkflow('examples/specialist-team.json')]);
 		await n8n.start();
 		await n8n.waitForWebhook('specialist-team');
 	});
