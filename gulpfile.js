@@ -11,8 +11,10 @@ const entryPoints = [
 	'nodes/AgentMetrics/AgentMetrics.node.ts',
 	'nodes/TokenBudget/TokenBudget.node.ts',
 	'nodes/EvidenceFetch/EvidenceFetch.node.ts',
+	'nodes/AlertIntake/AlertIntake.node.ts',
 	'credentials/AgentSwarmAnthropicApi.credentials.ts',
 	'credentials/AgentSwarmRedisApi.credentials.ts',
+	'credentials/AgentSwarmAlertSignaturesApi.credentials.ts',
 ];
 
 async function clean() {

@@ -221,3 +221,27 @@ describe('shared helpers', () => {
 		expect([severityOf('page'), severityOf('Warning'), severityOf('P2'), severityOf('info'), severityOf('whatever')]).toEqual(['critical', 'medium', 'high', 'info', 'unknown']);
 	});
 });
+
+describe('signatures', async () => {
+	const { hmacHex, verifyGrafana, verifyPagerDuty } = await import('../../nodes/shared/alerts/signatures.ts');
+	const raw = Buffer.from(JSON.stringify(alertFixture('pagerduty-triggered')));
+
+	it('PagerDuty: any v1 signature of the raw body with a current secret passes (rotation); others fail (https://github.com/PagerDuty/developer-docs/blob/main/docs/webhooks/04-Signatures.md)', () => {
+		const header = `v1=${hmacHex('old-secret', raw)},v1=${hmacHex('new-secret', raw)}`;
+		expect(verifyPagerDuty(raw, header, ['new-secret']).ok).toBe(true);
+		expect(verifyPagerDuty(raw, header, ['other']).ok).toBe(false);
+		expect(verifyPagerDuty(Buffer.concat([raw, Buffer.from(' ')]), header, ['new-secret']).ok).toBe(false);
+		expect(verifyPagerDuty(raw, undefined, ['new-secret'])).toMatchObject({ ok: false, reason: expect.stringMatching(/missing/) });
+	});
+
+	it('Grafana: HMAC of "timestamp:body" with a timestamp header, refused when old (https://grafana.com/docs/grafana/latest/alerting/configure-notifications/manage-contact-points/integrations/webhook-notifier/)', () => {
+		const now = 1_800_000_000;
+		const base = { secret: 's3cret', timestampRequired: true, maxAgeSeconds: 300, nowSeconds: now };
+		const sig = hmacHex('s3cret', `${now - 10}:${raw.toString()}`);
+		expect(verifyGrafana(raw, { ...base, signature: sig, timestamp: String(now - 10) }).ok).toBe(true);
+		expect(verifyGrafana(raw, { ...base, signature: sig, timestamp: String(now - 9) }).ok).toBe(false);
+		const old = hmacHex('s3cret', `${now - 900}:${raw.toString()}`);
+		expect(verifyGrafana(raw, { ...base, signature: old, timestamp: String(now - 900) })).toMatchObject({ ok: false, reason: expect.stringMatching(/replay/) });
+		expect(verifyGrafana(raw, { ...base, timestampRequired: false, signature: hmacHex('s3cret', raw) }).ok).toBe(true);
+	});
+});
