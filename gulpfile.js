@@ -15,6 +15,7 @@ const entryPoints = [
 	'credentials/AgentSwarmAnthropicApi.credentials.ts',
 	'credentials/AgentSwarmRedisApi.credentials.ts',
 	'credentials/AgentSwarmAlertSignaturesApi.credentials.ts',
+	'credentials/AgentSwarmPrometheusApi.credentials.ts',
 ];
 
 async function clean() {

@@ -22,6 +22,7 @@ export class EvidenceFetch implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'agentSwarmPrometheusApi', required: true, displayOptions: { show: { operation: ['prometheus'], prometheusAuth: ['credential'] } } }],
 		properties: evidenceProperties(),
 	};
 
