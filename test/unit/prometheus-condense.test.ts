@@ -92,6 +92,7 @@ describe('PromQL helpers', () => {
 
 	it('the step is raised to keep within 11,000 points per series', () => {
 		expect(stepFor(0, 3600, 15)).toBe(15);
-		expect(stepFor(0, 30 * 86400, 15)).toBe(Math.ceil((30 * 86400) / 10999));
+		expect(stepFor(0, 30 * 86400, 15)).toBe(Math.ceil(((30 * 86400) / 10999) * 1000) / 1000);
+		expect(stepFor(0, 120, 0.1)).toBe(0.1);
 	});
 });

@@ -142,6 +142,7 @@ export const prometheusOperation: EvidenceOperation = {
 			`Live metrics from Prometheus, ${iso(start)} to ${iso(end)} (step ${step}s)${Number.isFinite(startsAt) ? `; the alert started ${iso(startsAt / 1000)}` : ''}.`,
 			...results.filter((r) => r.threshold).map((r) => `Alert expression: ${r.query} (alert threshold ${r.threshold})`),
 			...results.filter((r) => r.skipped || r.error).map((r) => `Not available: ${r.name}: ${r.skipped ?? r.error!.message}`),
+			...results.filter((r) => r.series?.length === 0).map((r) => `No data: ${r.name}: the query matched no series in the window`),
 			...results.filter((r) => r.omitted).map((r) => `${r.name}: ${r.omitted} more series not shown (the ${maxSeries} most deviating are)`),
 		];
 		const summary = renderCondensed(results.flatMap((r) => r.series ?? []), header);

@@ -29,7 +29,8 @@ export class PrometheusError extends Error {
 
 /** The step actually used: the asked one, raised so the range stays within 11,000 points. */
 export function stepFor(start: number, end: number, stepSeconds: number): number {
-	return Math.max(stepSeconds, Math.ceil((end - start) / (MAX_POINTS - 1)));
+	// Rounded up to the millisecond: sub-second steps stay sub-second.
+	return Math.max(stepSeconds, Math.ceil(((end - start) / (MAX_POINTS - 1)) * 1000) / 1000);
 }
 
 export async function queryRange(q: RangeQuery, guard: GuardedFetchOptions): Promise<Series[]> {
