@@ -9,14 +9,22 @@ export interface Received {
 	at: number;
 }
 
+/** What a stand-in answers; `headers` for e.g. a redirect's location. */
+export interface Answer {
+	status?: number;
+	body?: string;
+	type?: string;
+	headers?: Record<string, string>;
+}
+
 /** A loopback HTTP service that records what it receives (Slack, PagerDuty, a log host, ...). */
 export class StandIn {
 	readonly received: Received[] = [];
 	private server?: Server;
 	port = 0;
-	private readonly answer: (req: Received) => { status?: number; body?: string; type?: string };
+	private readonly answer: (req: Received) => Answer;
 
-	constructor(answer: (req: Received) => { status?: number; body?: string; type?: string } = () => ({ body: 'ok' })) {
+	constructor(answer: (req: Received) => Answer = () => ({ body: 'ok' })) {
 		this.answer = answer;
 	}
 
@@ -33,7 +41,7 @@ export class StandIn {
 				}
 				this.received.push(got);
 				const reply = this.answer(got);
-				res.writeHead(reply.status ?? 200, { 'content-type': reply.type ?? 'text/plain' }).end(reply.body ?? 'ok');
+				res.writeHead(reply.status ?? 200, { 'content-type': reply.type ?? 'text/plain', ...(reply.headers ?? {}) }).end(reply.body ?? 'ok');
 			});
 		});
 		await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
