@@ -4,7 +4,7 @@ import type { Icon, ICredentialType, INodeProperties } from 'n8n-workflow';
 export class AgentSwarmAlertSignaturesApi implements ICredentialType {
 	name = 'agentSwarmAlertSignaturesApi';
 
-	displayName = 'Agent Swarm Alert Signatures';
+	displayName = 'Agent Swarm Alert Signatures API';
 
 	icon: Icon = { light: 'file:agentSwarm.svg', dark: 'file:agentSwarm.dark.svg' };
 

@@ -4,7 +4,7 @@ import type { Icon, ICredentialType, INodeProperties } from 'n8n-workflow';
 export class AgentSwarmPrometheusApi implements ICredentialType {
 	name = 'agentSwarmPrometheusApi';
 
-	displayName = 'Agent Swarm Prometheus';
+	displayName = 'Agent Swarm Prometheus API';
 
 	icon: Icon = { light: 'file:agentSwarm.svg', dark: 'file:agentSwarm.dark.svg' };
 

@@ -6,6 +6,7 @@ import {
 	type INodeType,
 	type INodeTypeDescription,
 } from 'n8n-workflow';
+import { testAlertSignatures } from '../shared/alerts/credential-tests.ts';
 import { runPerItem } from '../shared/n8n/item-runner.ts';
 import { openStoreKind } from '../shared/n8n/store-fields.ts';
 import { testRedisCredential } from '../shared/redis/credential-test.ts';
@@ -29,12 +30,12 @@ export class AlertIntake implements INodeType {
 		outputs: `={{ $parameter["operation"] === "record" ? [{ type: "main" }] : ${JSON.stringify(OUTPUT_NAMES.map((displayName) => ({ type: 'main', displayName })))} }}`,
 		credentials: [
 			{ name: 'agentSwarmRedisApi', required: true, displayOptions: { show: { store: ['redis'] } }, testedBy: 'agentSwarmRedisTest' },
-			{ name: 'agentSwarmAlertSignaturesApi', required: true, displayOptions: { show: { operation: ['intake'], verifySignatures: [true] } } },
+			{ name: 'agentSwarmAlertSignaturesApi', required: true, displayOptions: { show: { operation: ['intake'], verifySignatures: [true] } }, testedBy: 'agentSwarmAlertSignaturesTest' },
 		],
 		properties: alertIntakeProperties,
 	};
 
-	methods = { credentialTest: { agentSwarmRedisTest: testRedisCredential } };
+	methods = { credentialTest: { agentSwarmRedisTest: testRedisCredential, agentSwarmAlertSignaturesTest: testAlertSignatures } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const operation = this.getNodeParameter('operation', 0) as string;

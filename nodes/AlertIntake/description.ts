@@ -25,7 +25,7 @@ export const alertIntakeProperties: INodeProperties[] = [
 				name: 'Record Outcome',
 				value: 'record',
 				action: 'Record the outcome of an incident',
-				description: "Keep the report's id and status for repeats, or give the incident up after a failed run",
+				description: "Keep the report's ID and status for repeats, or give the incident up after a failed run",
 			},
 		],
 	},
@@ -33,7 +33,7 @@ export const alertIntakeProperties: INodeProperties[] = [
 		displayName: 'Accepted Formats',
 		name: 'formats',
 		type: 'multiOptions',
-		default: ALERT_FORMATS.map((f) => f.name),
+		default: ['alertmanager', 'grafana', 'pagerduty', 'datadog', 'opsgenie', 'json'],
 		options: ALERT_FORMATS.map((f) => ({ name: f.label, value: f.name, description: f.docUrl })),
 		displayOptions: intakeOnly,
 		description: 'Payloads this webhook accepts; anything else is answered 400 with the list',
@@ -122,7 +122,7 @@ export const alertIntakeProperties: INodeProperties[] = [
 		type: 'string',
 		default: '={{ $json.report.status }}',
 		displayOptions: recordOnly,
-		description: 'Success, failed, budget_exhausted, ...',
+		description: 'Success, failed, budget_exhausted and so on'
 	},
 	{
 		displayName: 'Severity',

@@ -3,7 +3,7 @@
  * raw body as binary when the Webhook's "Raw Body" option is on): verify the signature where the
  * sender signs, normalise, decide new / repeat / resolved, and say what to answer the sender.
  */
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 import { AlertRejected, ALERT_FORMATS, normaliseAlert } from '../shared/alerts/formats/index.ts';
 import type { Incident } from '../shared/alerts/incident.ts';
 import { decide, type Decision } from '../shared/alerts/once-per-incident.ts';
@@ -36,30 +36,24 @@ export async function intakeItem(ctx: IExecuteFunctions, itemIndex: number, item
 	const headers = lowerCaseKeys(item.json.headers);
 	const wait = String((item.json.query as IDataObject | undefined)?.wait ?? '') === 'true';
 	const raw = await rawBody(ctx, itemIndex, item, settings.rawBodyProperty);
-	let incident: Incident;
-	try {
-		const body = raw ? parseRaw(raw) : item.json.body;
-		incident = normaliseAlert(body, { defaultService: settings.defaultService || undefined, only: settings.formats });
-	} catch (error) {
-		if (error instanceof AlertRejected) return rejected(400, error, settings.formats);
-		throw error;
-	}
+	const body = raw ? parseRaw(raw) : item.json.body;
+	const incident = attempt(() => normaliseAlert(body, { defaultService: settings.defaultService || undefined, only: settings.formats }));
+	if (incident instanceof AlertRejected) return rejected(400, incident, settings.formats);
+	if (incident instanceof Error) throw new NodeOperationError(ctx.getNode(), incident, { itemIndex });
 	if (settings.signatures) {
 		const verdict = verify(incident.source, raw, headers, settings);
 		if (!verdict.ok) return rejected(401, new AlertRejected('signature', verdict.reason, signatureFix(incident.source)), settings.formats);
 	}
-	let decision: Decision;
-	try {
-		decision = settings.once ? await decide(await settings.store(), incident, settings.windowMs) : await decideWithoutState(incident);
-	} catch (error) {
-		if (error instanceof ParameterError) throw error;
+	const decision = await (settings.once ? settings.store().then((store) => decide(store, incident, settings.windowMs)) : decideWithoutState(incident)).catch((error: unknown) => error as Error);
+	if (decision instanceof ParameterError) throw new NodeOperationError(ctx.getNode(), decision.message, { itemIndex });
+	if (decision instanceof Error) {
 		// The store is down: say so before anything is accepted, so the sender retries later.
 		return toOutput(OUT.rejected, {
 			incident: incident as unknown as IDataObject,
 			intake: {
 				outcome: 'unavailable',
 				http_status: 503,
-				error: String((error as Error)?.message ?? error),
+				error: decision.message,
 				response: {
 					incident_id: incident.incident_id,
 					status: 'unavailable',
@@ -219,3 +213,12 @@ function lowerCaseKeys(value: unknown): Record<string, string> {
 	return out;
 }
 
+
+/** The result of `work`, or the error it threw (returned, not thrown, so the caller routes it). */
+function attempt<T>(work: () => T): T | Error {
+	try {
+		return work();
+	} catch (error) {
+		return error instanceof Error ? error : new Error(String(error));
+	}
+}

@@ -4,7 +4,7 @@
  * incident's start, condensed in code (baseline, peak, onset, leading series) into a text
  * field for the metrics specialist. Pasted metrics are kept; the Prometheus summary follows.
  */
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 import type { GuardedFetchOptions } from '../../shared/net/guarded-fetch.ts';
 import { FetchRefused } from '../../shared/net/url-guard.ts';
 import { ParameterError } from '../../shared/parameter-error.ts';
@@ -56,7 +56,7 @@ const properties: INodeProperties[] = [
 		typeOptions: { multipleValues: true },
 		default: { query: DEFAULT_QUERIES },
 		placeholder: 'Add Query',
-		description: 'PromQL with $label placeholders filled from the incident ($service, $job, $instance, ... from its labels); a query whose label is missing is skipped and listed',
+		description: 'PromQL with $label placeholders filled from the incident ($service, $job, $instance, ... from its labels); a query whose label is missing is skipped and listed.',
 		options: [
 			{
 				displayName: 'Query',
@@ -124,17 +124,16 @@ export const prometheusOperation: EvidenceOperation = {
 		const results = await Promise.all(
 			planned.map(async (p): Promise<QueryResult> => {
 				if ('skipped' in p) return p;
-				try {
-					const series = await queryRange({ baseUrl, query: p.query, start, end, stepSeconds: step, headers }, guard as GuardedFetchOptions);
+				const series = await queryRange({ baseUrl, query: p.query, start, end, stepSeconds: step, headers }, guard as GuardedFetchOptions).catch((error: unknown) => error);
+				if (series instanceof FetchRefused) return { ...p, error: { rule: series.rule, message: series.message } };
+				if (series instanceof PrometheusError) return { ...p, error: { message: series.message } };
+				if (!Array.isArray(series)) throw new NodeOperationError(ctx.getNode(), series as Error, { itemIndex });
+				{
 					const distinct = distinguishingLabels(series);
 					const condensed = series
 						.map((s) => condenseSeries(p.query, seriesLabel(p.name, s.metric, distinct), s, { startsAt: Number.isFinite(startsAt) ? startsAt : undefined, baselineGapMs: Number(options.baselineGapMinutes ?? 5) * 60_000 }))
 						.sort((a, b) => deviation(b) - deviation(a));
 					return { ...p, series: condensed.slice(0, maxSeries), omitted: Math.max(0, condensed.length - maxSeries) };
-				} catch (error) {
-					if (error instanceof FetchRefused) return { ...p, error: { rule: error.rule, message: error.message } };
-					if (error instanceof PrometheusError) return { ...p, error: { message: error.message } };
-					throw error;
 				}
 			}),
 		);

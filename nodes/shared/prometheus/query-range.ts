@@ -50,16 +50,20 @@ export async function queryRange(q: RangeQuery, guard: GuardedFetchOptions): Pro
 		body: form.toString(),
 	});
 	const text = (await readBody(res)).toString('utf8');
-	let body: { status?: string; errorType?: string; error?: string; data?: { resultType?: string; result?: unknown } };
-	try {
-		body = JSON.parse(text);
-	} catch {
-		throw new FetchRefused('status', `${new URL(res.url).host} answered HTTP ${res.status} without Prometheus JSON (is the URL the Prometheus server?)`);
-	}
+	const body = parseJson(text) as { status?: string; errorType?: string; error?: string; data?: { resultType?: string; result?: unknown } } | undefined;
+	if (!body) throw new FetchRefused('status', `${new URL(res.url).host} answered HTTP ${res.status} without Prometheus JSON (is the URL the Prometheus server?)`);
 	if (res.status === 401 || res.status === 403) throw new FetchRefused('status', `${new URL(res.url).host} answered HTTP ${res.status}: check the Prometheus credential`);
 	if (body.status !== 'success') throw new PrometheusError(`Prometheus refused the query (HTTP ${res.status}, ${body.errorType ?? 'error'}): ${body.error ?? 'no reason given'}`);
 	if (body.data?.resultType !== 'matrix' || !Array.isArray(body.data.result)) {
 		throw new PrometheusError(`Prometheus answered a ${String(body.data?.resultType)} instead of a range (matrix)`);
 	}
 	return body.data.result as Series[];
+}
+
+function parseJson(text: string): unknown {
+	try {
+		return JSON.parse(text);
+	} catch {
+		return undefined;
+	}
 }
