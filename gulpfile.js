@@ -16,6 +16,7 @@ const entryPoints = [
 	'credentials/AgentSwarmRedisApi.credentials.ts',
 	'credentials/AgentSwarmAlertSignaturesApi.credentials.ts',
 	'credentials/AgentSwarmPrometheusApi.credentials.ts',
+	'credentials/AgentSwarmGitHubApi.credentials.ts',
 ];
 
 async function clean() {

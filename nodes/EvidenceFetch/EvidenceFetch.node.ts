@@ -23,7 +23,10 @@ export class EvidenceFetch implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'agentSwarmPrometheusApi', required: true, displayOptions: { show: { operation: ['prometheus'], prometheusAuth: ['credential'] } }, testedBy: 'agentSwarmPrometheusTest' }],
+		credentials: [
+			{ name: 'agentSwarmPrometheusApi', required: true, displayOptions: { show: { operation: ['prometheus'], prometheusAuth: ['credential'] } }, testedBy: 'agentSwarmPrometheusTest' },
+			{ name: 'agentSwarmGitHubApi', required: true, displayOptions: { show: { operation: ['githubCommits'], githubAuth: ['credential'] } } },
+		],
 		properties: evidenceProperties(),
 	};
 

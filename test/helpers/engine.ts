@@ -112,6 +112,8 @@ export interface RunOptions {
 	items: INodeExecutionData['json'][];
 	credentials: ICredentialDataDecryptedObject;
 	redisCredentials?: ICredentialDataDecryptedObject;
+	/** Other credentials by type (e.g. agentSwarmGitHubApi), given to every node of the chain. */
+	extraCredentials?: Record<string, ICredentialDataDecryptedObject>;
 	continueOnFail?: boolean;
 	/** Aborts the execution after this many ms, like a user pressing stop. */
 	cancelAfterMs?: number;
@@ -135,7 +137,11 @@ export async function runChain(options: Omit<RunOptions, 'parameters' | 'continu
 			typeVersion: 1,
 			position: [200 * (i + 1), 0] as [number, number],
 			parameters: step.parameters as INode['parameters'],
-			credentials: { agentSwarmAnthropicApi: { id: 'c1', name: 'Anthropic' }, agentSwarmRedisApi: { id: 'r1', name: 'Redis' } },
+			credentials: {
+				agentSwarmAnthropicApi: { id: 'c1', name: 'Anthropic' },
+				agentSwarmRedisApi: { id: 'r1', name: 'Redis' },
+				...Object.fromEntries(Object.keys(options.extraCredentials ?? {}).map((type) => [type, { id: type, name: type }])),
+			},
 			...(step.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
 		})),
 	];
@@ -150,7 +156,7 @@ export async function runChain(options: Omit<RunOptions, 'parameters' | 'continu
 	hooks.addHandler('workflowExecuteAfter', (run) => finish(run));
 	const additionalData = {
 		hooks,
-		credentialsHelper: new TestCredentials({ agentSwarmAnthropicApi: options.credentials, agentSwarmRedisApi: options.redisCredentials ?? {} }),
+		credentialsHelper: new TestCredentials({ agentSwarmAnthropicApi: options.credentials, agentSwarmRedisApi: options.redisCredentials ?? {}, ...(options.extraCredentials ?? {}) }),
 		executionId: 'exec-test',
 		restApiUrl: 'http://127.0.0.1/rest',
 		webhookBaseUrl: 'http://127.0.0.1/webhook',
