@@ -147,6 +147,7 @@ describe('real n8n: incident response swarm and metrics endpoint', () => {
 			{ id: 'incidentReportsDb', name: 'Incident Reports DB', type: 'postgres', data: { host: '127.0.0.1', port: 5432, database: 'test', user: 'postgres', password: '', ssl: 'disable' } },
 			{ id: 'incidentReportsDbDown', name: 'Incident Reports DB (down)', type: 'postgres', data: { host: '127.0.0.1', port: closed, database: 'test', user: 'postgres', password: '', ssl: 'disable' } },
 			{ id: 'pagerDutyApiToken', name: 'PagerDuty API Token', type: 'httpHeaderAuth', data: { name: 'Authorization', value: `Token token=${PD_TOKEN}` } },
+			{ id: 'agentSwarmGitHub', name: 'GitHub Token', type: 'agentSwarmGitHubApi', data: { token: 'unused', apiUrl: 'https://api.github.com' } },
 			{ id: 'agentSwarmRedisDown', name: 'Agent Swarm Redis (down)', type: 'agentSwarmRedisApi', data: { host: '127.0.0.1', port: closed, database: 0, keyPrefix: 'down:' } },
 		]);
 		n8n.importWorkflows([incident, pgDown, redisDown, readWorkflow('agent-metrics-endpoint.json')]);
@@ -280,7 +281,6 @@ describe('real n8n: incident response swarm and metrics endpoint', () => {
 			['empty body', '', 'body'],
 			['array', [{ incident_id: 'INC-1' }], 'body'],
 			['null', 'null', 'body'],
-			['not JSON', '{incident_id: INC-1', 'body'],
 			['missing incident_id', { logs: 'x' }, 'body'],
 			['zero incident_id', { incident_id: 0 }, 'incident_id'],
 			['Slack mention in incident_id', { incident_id: '<!channel> INC-1' }, 'incident_id'],
@@ -294,6 +294,11 @@ describe('real n8n: incident response swarm and metrics endpoint', () => {
 			expect(answer.error.fix.length, name).toBeGreaterThan(10);
 			expect(answer.accepted_formats.map((f) => f.name), name).toEqual(['alertmanager', 'grafana', 'pagerduty', 'datadog', 'opsgenie', 'json']);
 		}
+		// Malformed JSON never reaches the workflow: n8n's own body parser answers it (a 4xx, not a 5xx).
+		const malformed = await post('{incident_id: INC-1');
+		console.log(`[figure] malformed JSON: n8n answers ${malformed.status} ${(await malformed.text()).slice(0, 120)}`);
+		expect(malformed.status).toBeGreaterThanOrEqual(400);
+		expect(malformed.status).toBeLessThan(500);
 		expect(modelCalls()).toBe(0);
 	});
 

@@ -104,6 +104,8 @@ describe('real n8n in queue mode: main + 2 workers, Redis, Postgres', () => {
 			{ id: 'agentSwarmRedis', name: 'Agent Swarm Redis', type: 'agentSwarmRedisApi', data: { host: '127.0.0.1', port: 6379, database: 0, keyPrefix: `${PREFIX}:` } },
 			{ id: 'incidentWebhookAuth', name: 'Incident Webhook Auth', type: 'httpHeaderAuth', data: { name: 'X-Incident-Token', value: TOKEN } },
 			{ id: 'incidentReportsDb', name: 'Incident Reports DB', type: 'postgres', data: { host: '127.0.0.1', port: 5432, database: DATABASE, user: 'postgres', password: '', ssl: 'disable' } },
+			{ id: 'pagerDutyApiToken', name: 'PagerDuty API Token', type: 'httpHeaderAuth', data: { name: 'Authorization', value: 'Token token=unused' } },
+			{ id: 'agentSwarmGitHub', name: 'GitHub Token', type: 'agentSwarmGitHubApi', data: { token: 'unused', apiUrl: 'https://api.github.com' } },
 		]);
 		n8n.importWorkflows([incident, endpoint]);
 		await n8n.start(240_000);
