@@ -167,6 +167,11 @@ describe('real n8n in queue mode: main + 2 workers, Redis, Postgres', () => {
 		// Five specialists and the commander, once.
 		expect(groupCalls).toBe(6);
 		expect(await redis.exists(`${PREFIX}:once:incident:${accepted[0].body.incident_id}`)).toBe(1);
+		const db = new pg.Client({ host: '127.0.0.1', port: 5432, user: 'postgres', database: DATABASE });
+		await db.connect();
+		const rows = await db.query(`SELECT count(*)::int AS n FROM ${TABLE} WHERE incident_id = $1`, [accepted[0].body.incident_id]);
+		await db.end();
+		expect(rows.rows[0].n).toBe(1);
 	});
 
 	it('answers all 50 incidents with a report; none lost, each stored once in Postgres', async () => {
@@ -183,7 +188,7 @@ describe('real n8n in queue mode: main + 2 workers, Redis, Postgres', () => {
 		expect(ids).toEqual(Array.from({ length: INCIDENTS }, (_, i) => `INC-Q-${i + 1}`).sort());
 		const db = new pg.Client({ host: '127.0.0.1', port: 5432, user: 'postgres', database: DATABASE });
 		await db.connect();
-		const rows = await db.query(`SELECT incident_id, count(*)::int AS n FROM ${TABLE} GROUP BY incident_id`);
+		const rows = await db.query(`SELECT incident_id, count(*)::int AS n FROM ${TABLE} WHERE incident_id LIKE 'INC-Q-%' GROUP BY incident_id`);
 		await db.end();
 		expect(rows.rows).toHaveLength(INCIDENTS);
 		expect(rows.rows.every((r: { n: number }) => r.n === 1)).toBe(true);
