@@ -30,6 +30,7 @@ const PD_TOKEN = 'pd-rest-token-for-tests';
 const FROM = 'incident-bot@example.com';
 const PD_INCIDENT = 'Q3TCPXPZ0E7EAE';
 const MAX_FETCH_MB = 10;
+const PD_SECRET = 'pd-signing-secret-for-tests';
 
 const decision = (severity: string) => ({
 	severity,
@@ -140,6 +141,11 @@ describe('real n8n: incident response swarm and metrics endpoint', () => {
 			intake.parameters.store = 'redis';
 			intake.credentials = { agentSwarmRedisApi: { id: 'agentSwarmRedisDown', name: 'Agent Swarm Redis (down)' } };
 		});
+		const signed = variant(incident, 'signed', (wf) => {
+			const intake = nodeNamed(wf, 'Alert Intake');
+			intake.parameters.verifySignatures = true;
+			intake.credentials = { agentSwarmAlertSignaturesApi: { id: 'alertSignatures', name: 'Agent Swarm Alert Signatures' } };
+		});
 		n8n.installPackage(packPackage());
 		n8n.importCredentials([
 			{ id: 'agentSwarmAnthropic', name: 'Agent Swarm Anthropic', type: 'agentSwarmAnthropicApi', data: { apiKey: TEST_KEY, baseUrl: simUrl } },
@@ -147,12 +153,13 @@ describe('real n8n: incident response swarm and metrics endpoint', () => {
 			{ id: 'incidentReportsDb', name: 'Incident Reports DB', type: 'postgres', data: { host: '127.0.0.1', port: 5432, database: 'test', user: 'postgres', password: '', ssl: 'disable' } },
 			{ id: 'incidentReportsDbDown', name: 'Incident Reports DB (down)', type: 'postgres', data: { host: '127.0.0.1', port: closed, database: 'test', user: 'postgres', password: '', ssl: 'disable' } },
 			{ id: 'pagerDutyApiToken', name: 'PagerDuty API Token', type: 'httpHeaderAuth', data: { name: 'Authorization', value: `Token token=${PD_TOKEN}` } },
+			{ id: 'alertSignatures', name: 'Agent Swarm Alert Signatures', type: 'agentSwarmAlertSignaturesApi', data: { pagerDutySecrets: `old-secret, ${PD_SECRET}`, grafanaSecret: '', grafanaSignatureHeader: 'X-Grafana-Alerting-Signature', grafanaTimestampHeader: '' } },
 			{ id: 'agentSwarmGitHub', name: 'GitHub Token', type: 'agentSwarmGitHubApi', data: { token: 'unused', apiUrl: 'https://api.github.com' } },
 			{ id: 'agentSwarmRedisDown', name: 'Agent Swarm Redis (down)', type: 'agentSwarmRedisApi', data: { host: '127.0.0.1', port: closed, database: 0, keyPrefix: 'down:' } },
 		]);
-		n8n.importWorkflows([incident, pgDown, redisDown, readWorkflow('agent-metrics-endpoint.json')]);
+		n8n.importWorkflows([incident, pgDown, redisDown, signed, readWorkflow('agent-metrics-endpoint.json')]);
 		await n8n.start();
-		await Promise.all(['incident-alert', 'incident-alert-pgdown', 'incident-alert-redisdown'].map((p) => n8n.waitForWebhook(p)));
+		await Promise.all(['incident-alert', 'incident-alert-pgdown', 'incident-alert-redisdown', 'incident-alert-signed'].map((p) => n8n.waitForWebhook(p)));
 	}, 300_000);
 
 	afterAll(async () => {
@@ -378,6 +385,27 @@ describe('real n8n: incident response swarm and metrics endpoint', () => {
 		const res = await post(sampleIncident('INC-REDISDOWN'), '', TOKEN, 'incident-alert-redisdown');
 		expect(res.status).toBe(503);
 		expect(await res.json()).toMatchObject({ status: 'unavailable', error: { message: expect.stringMatching(/state store .* could not be reached/) } });
+		expect(modelCalls()).toBe(0);
+	});
+
+	it('PagerDuty signatures (X-PagerDuty-Signature, v1 HMAC-SHA256 of the raw body) are checked when verification is on: unsigned or wrong → 401, right → accepted', async () => {
+		sim.reset();
+		const raw = JSON.stringify(alertFixture('pagerduty-annotated'));
+		const send = (signature?: string) =>
+			fetch(`${n8n.url}/webhook/incident-alert-signed`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json', 'x-incident-token': TOKEN, ...(signature ? { 'x-pagerduty-signature': signature } : {}) },
+				body: raw,
+			});
+		const { createHmac } = await import('node:crypto');
+		const sign = (secret: string) => `v1=${createHmac('sha256', secret).update(raw).digest('hex')}`;
+		const unsigned = await send();
+		expect(unsigned.status).toBe(401);
+		expect(await unsigned.json()).toMatchObject({ status: 'rejected', error: { field: 'signature', message: expect.stringMatching(/missing/) } });
+		expect((await send(sign('someone-else'))).status).toBe(401);
+		const good = await send(`${sign('rotated-away')},${sign(PD_SECRET)}`);
+		expect(good.status).toBe(200);
+		expect(await good.json()).toMatchObject({ status: 'ignored', event: 'incident.annotated' });
 		expect(modelCalls()).toBe(0);
 	});
 
