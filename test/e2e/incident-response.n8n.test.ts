@@ -31,6 +31,7 @@ const FROM = 'incident-bot@example.com';
 const PD_INCIDENT = 'Q3TCPXPZ0E7EAE';
 const MAX_FETCH_MB = 10;
 const PD_SECRET = 'pd-signing-secret-for-tests';
+const DEADLINE_S = 20;
 
 const decision = (severity: string) => ({
 	severity,
@@ -146,6 +147,8 @@ describe('real n8n: incident response swarm and metrics endpoint', () => {
 			intake.parameters.verifySignatures = true;
 			intake.credentials = { agentSwarmAlertSignaturesApi: { id: 'alertSignatures', name: 'Agent Swarm Alert Signatures' } };
 		});
+		// The whole-run deadline (workflow setting "Timeout Workflow"), short enough to test.
+		const deadline = variant(incident, 'deadline', (wf) => ((wf.settings as Record<string, unknown>).executionTimeout = DEADLINE_S));
 		n8n.installPackage(packPackage());
 		n8n.importCredentials([
 			{ id: 'agentSwarmAnthropic', name: 'Agent Swarm Anthropic', type: 'agentSwarmAnthropicApi', data: { apiKey: TEST_KEY, baseUrl: simUrl } },
@@ -157,9 +160,9 @@ describe('real n8n: incident response swarm and metrics endpoint', () => {
 			{ id: 'agentSwarmGitHub', name: 'GitHub Token', type: 'agentSwarmGitHubApi', data: { token: 'unused', apiUrl: 'https://api.github.com' } },
 			{ id: 'agentSwarmRedisDown', name: 'Agent Swarm Redis (down)', type: 'agentSwarmRedisApi', data: { host: '127.0.0.1', port: closed, database: 0, keyPrefix: 'down:' } },
 		]);
-		n8n.importWorkflows([incident, pgDown, redisDown, signed, readWorkflow('agent-metrics-endpoint.json')]);
+		n8n.importWorkflows([incident, pgDown, redisDown, signed, deadline, readWorkflow('agent-metrics-endpoint.json')]);
 		await n8n.start();
-		await Promise.all(['incident-alert', 'incident-alert-pgdown', 'incident-alert-redisdown', 'incident-alert-signed'].map((p) => n8n.waitForWebhook(p)));
+		await Promise.all(['incident-alert', 'incident-alert-pgdown', 'incident-alert-redisdown', 'incident-alert-signed', 'incident-alert-deadline'].map((p) => n8n.waitForWebhook(p)));
 	}, 300_000);
 
 	afterAll(async () => {
@@ -387,6 +390,20 @@ describe('real n8n: incident response swarm and metrics endpoint', () => {
 		expect(await res.json()).toMatchObject({ status: 'unavailable', error: { message: expect.stringMatching(/state store .* could not be reached/) } });
 		expect(modelCalls()).toBe(0);
 	});
+
+	it('a hanging Claude API is bounded by the run deadline: the waiting caller is answered and no call outlives it', async () => {
+		sim.reset();
+		sim.script({ behaviour: { kind: 'hang' } });
+		const started = Date.now();
+		const res = await post(sampleIncident('INC-HANG'), '?wait=true', TOKEN, 'incident-alert-deadline');
+		const wall = Date.now() - started;
+		console.log(`[figure] hanging API: the ?wait=true caller was answered ${res.status} after ${wall} ms (run deadline ${DEADLINE_S} s; before: 120 s × 4 attempts)`);
+		expect(wall).toBeLessThan((DEADLINE_S + 30) * 1000);
+		expect(res.status).not.toBe(200);
+		// Every call the run made was started before the deadline; none was retried past it.
+		expect(sim.messageRequests().every((r) => r.startedAt - started < DEADLINE_S * 1000)).toBe(true);
+		sim.reset();
+	}, 120_000);
 
 	it('PagerDuty signatures (X-PagerDuty-Signature, v1 HMAC-SHA256 of the raw body) are checked when verification is on: unsigned or wrong → 401, right → accepted', async () => {
 		sim.reset();
