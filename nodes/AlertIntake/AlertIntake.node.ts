@@ -50,6 +50,7 @@ export class AlertIntake implements INodeType {
 			defaultService: String(this.getNodeParameter('defaultService', 0, '') ?? ''),
 			once: this.getNodeParameter('oncePerIncident', 0, true) as boolean,
 			windowMs,
+			claimMs: Math.max(1, Number(this.getNodeParameter('analysisTimeoutMinutes', 0, 15))) * 60_000,
 			store,
 			signatures: (this.getNodeParameter('verifySignatures', 0, false) as boolean) ? await signatureSecrets(this) : undefined,
 			rawBodyProperty: String(options.rawBodyProperty ?? 'data'),

@@ -63,6 +63,15 @@ export const alertIntakeProperties: INodeProperties[] = [
 		displayOptions: { show: { operation: ['intake', 'record'] } },
 		description: "How long a firing incident's analysis stands (Alertmanager's default repeat_interval is 4 h)",
 	},
+	{
+		displayName: 'Analysis Timeout (Minutes)',
+		name: 'analysisTimeoutMinutes',
+		type: 'number',
+		default: 15,
+		typeOptions: { minValue: 1 },
+		displayOptions: intakeOnly,
+		description: 'A run that records no outcome within this time (it crashed or hit its deadline) gives the incident up, so the next delivery is analysed',
+	},
 	storeField({
 		name: 'store',
 		displayName: 'Incident State Store',

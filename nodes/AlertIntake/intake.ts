@@ -19,6 +19,8 @@ export interface IntakeSettings {
 	defaultService: string;
 	once: boolean;
 	windowMs: number;
+	/** How long a claim holds until the run records its outcome. */
+	claimMs: number;
 	store: () => Promise<OnceStore>;
 	signatures?: SignatureSecrets;
 	rawBodyProperty: string;
@@ -44,7 +46,7 @@ export async function intakeItem(ctx: IExecuteFunctions, itemIndex: number, item
 		const verdict = verify(incident.source, raw, headers, settings);
 		if (!verdict.ok) return rejected(401, new AlertRejected('signature', verdict.reason, signatureFix(incident.source)), settings.formats);
 	}
-	const decision = await (settings.once ? settings.store().then((store) => decide(store, incident, settings.windowMs)) : decideWithoutState(incident)).catch((error: unknown) => error as Error);
+	const decision = await (settings.once ? settings.store().then((store) => decide(store, incident, settings.windowMs, new Date(), settings.claimMs)) : decideWithoutState(incident)).catch((error: unknown) => error as Error);
 	if (decision instanceof ParameterError) throw new NodeOperationError(ctx.getNode(), decision.message, { itemIndex });
 	if (decision instanceof Error) {
 		// The store is down: say so before anything is accepted, so the sender retries later.

@@ -77,6 +77,18 @@ for (const kind of kinds) {
 			expect((await decide(store, incident, HOUR)).outcome).toBe('new');
 		});
 
+		it('a run that records no outcome frees the incident after the analysis timeout, not the whole window', async () => {
+			const [store] = kind.open();
+			const incident = normaliseAlert({ incident_id: `INC-${randomUUID().slice(0, 6)}` });
+			expect((await decide(store, incident, HOUR, new Date(), 300)).outcome).toBe('new');
+			expect((await decide(store, incident, HOUR, new Date(), 300)).outcome).toBe('repeat');
+			await new Promise((r) => setTimeout(r, 400));
+			expect((await decide(store, incident, HOUR, new Date(), 300)).outcome).toBe('new');
+			await recordOutcome(store, incident.incident_id, { status: 'success' }, HOUR);
+			await new Promise((r) => setTimeout(r, 400));
+			expect((await decide(store, incident, HOUR, new Date(), 300)).outcome).toBe('repeat');
+		});
+
 		it('PagerDuty: annotated (our note coming back) and acknowledged are ignored and claim nothing', async () => {
 			const [store] = kind.open();
 			expect((await decide(store, normaliseAlert(alertFixture('pagerduty-annotated')), HOUR)).outcome).toBe('ignored');

@@ -30,7 +30,12 @@ export type Decision =
 
 const key = (incidentId: string) => `incident:${incidentId}`;
 
-export async function decide(store: OnceStore, incident: Incident, windowMs: number, now: Date = new Date()): Promise<Decision> {
+/**
+ * `claimMs` is how long the claim holds while the analysis runs: a run that dies without
+ * recording its outcome (a crash, the run deadline) frees the incident after it, not after the
+ * whole window.
+ */
+export async function decide(store: OnceStore, incident: Incident, windowMs: number, now: Date = new Date(), claimMs: number = windowMs): Promise<Decision> {
 	if (incident.action === 'ignore') return { outcome: 'ignored', earlier: parse(await store.get(key(incident.incident_id))) };
 	if (incident.action === 'resolve') {
 		const earlier = parse(await store.get(key(incident.incident_id)));
@@ -47,7 +52,7 @@ export async function decide(store: OnceStore, incident: Incident, windowMs: num
 		starts_at: incident.starts_at,
 		state: 'analysing',
 	};
-	const result = await store.claim(key(incident.incident_id), windowMs, JSON.stringify(claim));
+	const result = await store.claim(key(incident.incident_id), Math.min(windowMs, claimMs), JSON.stringify(claim));
 	if (result.first) return { outcome: 'new', claim };
 	return { outcome: 'repeat', earlier: parse(result.value) ?? { ...claim, report_id: 'unknown', state: 'unknown' } };
 }
