@@ -90,6 +90,12 @@ async function main(): Promise<void> {
 		console.log(`time_to_202_ms p50=${pct(accepted.map((a) => a.ms), 50)} p95=${pct(accepted.map((a) => a.ms), 95)}`);
 		console.log(`time_to_report_ms p50=${pct(done, 50)} p95=${pct(done, 95)}`);
 		console.log(`n8n_peak_rss_mb=${peak.toFixed(0)} (idle ${idleRss.toFixed(0)})`);
+		const failed = accepted.filter((a) => a.status !== 202);
+		if (failed.length) {
+			const errors = [...n8n.log.matchAll(/(?:error|Error)[^\n]{0,200}/g)].map((m) => m[0]);
+			const counts = errors.reduce<Record<string, number>>((n, e) => ({ ...n, [e.slice(0, 120)]: (n[e.slice(0, 120)] ?? 0) + 1 }), {});
+			console.log(`not accepted: ${failed.length}; n8n log errors (first 120 chars, counted): ${JSON.stringify(counts, null, 1).slice(0, 3000)}`);
+		}
 	} finally {
 		await n8n.stop();
 		await Promise.all([sim.stop(), slack.stop()]);
