@@ -86,6 +86,17 @@ describe('real n8n: incident response swarm and metrics endpoint', () => {
 			signal: AbortSignal.timeout(120_000),
 		});
 	const modelCalls = () => sim.messageRequests().length;
+	/** The status of a workflow's latest execution, read through n8n's REST API (waits for "error"). */
+	const lastExecutionStatus = async (workflowId: string) => {
+		const rest = await n8n.login();
+		let status = '';
+		for (let i = 0; i < 40 && status !== 'error'; i++) {
+			const list = (await (await rest(`/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId }))}`)).json()) as { data: { results: Array<{ status: string }> } };
+			status = list.data.results[0]?.status ?? '';
+			if (status !== 'error') await new Promise((r) => setTimeout(r, 250));
+		}
+		return status;
+	};
 	const slackTexts = () => slack.accepted().map((r) => (r.json as { text: string }).text);
 
 	beforeAll(async () => {
@@ -163,7 +174,7 @@ describe('real n8n: incident response swarm and metrics endpoint', () => {
 		n8n.importWorkflows([incident, pgDown, redisDown, signed, deadline, readWorkflow('agent-metrics-endpoint.json')]);
 		await n8n.start();
 		await Promise.all(['incident-alert', 'incident-alert-pgdown', 'incident-alert-redisdown', 'incident-alert-signed', 'incident-alert-deadline'].map((p) => n8n.waitForWebhook(p)));
-	}, 300_000);
+	}, 900_000);
 
 	afterAll(async () => {
 		await n8n.stop();
@@ -372,14 +383,7 @@ describe('real n8n: incident response swarm and metrics endpoint', () => {
 		expect(report.delivery).toMatchObject({ stored: false, error: expect.any(String), slack: 'posted' });
 		const [message] = await slack.waitFor(1);
 		expect((message.json as { text: string }).text).toMatch(/INC-PGDOWN[\s\S]*could not be stored/);
-		const rest = await n8n.login();
-		let status = '';
-		for (let i = 0; i < 40 && status !== 'error'; i++) {
-			const list = (await (await rest(`/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId: 'agentSwarmIncidentResponsepgdown' }))}`)).json()) as { data: { results: Array<{ status: string }> } };
-			status = list.data.results[0]?.status ?? '';
-			if (status !== 'error') await new Promise((r) => setTimeout(r, 250));
-		}
-		expect(status).toBe('error');
+		expect(await lastExecutionStatus('agentSwarmIncidentResponsepgdown')).toBe('error');
 		expect((await db.query(`SELECT 1 FROM ${TABLE} WHERE incident_id = 'INC-PGDOWN'`)).rows).toHaveLength(0);
 	});
 
@@ -389,6 +393,7 @@ describe('real n8n: incident response swarm and metrics endpoint', () => {
 		expect(res.status).toBe(503);
 		expect(await res.json()).toMatchObject({ status: 'unavailable', error: { message: expect.stringMatching(/state store .* could not be reached/) } });
 		expect(modelCalls()).toBe(0);
+		expect(await lastExecutionStatus('agentSwarmIncidentResponseredisdown')).toBe('error');
 	});
 
 	it('a hanging Claude API is bounded by the run deadline: the waiting caller is answered and no call outlives it', async () => {
