@@ -120,7 +120,7 @@ function settersFor(config: RepoConfig): Record<string, Setter> {
 		},
 		ignore: (v) => {
 			if (!isStringList(v)) return 'ignore: must be a list of globs, e.g. ["dist/**", "**/*.snap"]';
-			config.ignore = [...DEFAULT_IGNORE, ...v];
+			config.ignore = [...config.ignore, ...v];
 			return null;
 		},
 		instructions: (v) => {

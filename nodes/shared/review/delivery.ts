@@ -66,15 +66,28 @@ function formPayload(body: unknown): Record<string, unknown> {
 	return jsonObject(payload, 'payload');
 }
 
-function jsonObject(value: unknown, field: string): Record<string, unknown> {
-	let parsed = value;
-	if (typeof value === 'string') {
-		try {
-			parsed = JSON.parse(value);
-		} catch {
-			throw new DeliveryRefused(400, field, `The ${field} is not valid JSON`, 'Send the event as GitHub does: one JSON object');
-		}
+const NOT_JSON = Symbol('not JSON');
+function parseJson(text: string): unknown {
+	try {
+		return JSON.parse(text);
+	} catch {
+		return NOT_JSON;
 	}
+}
+
+/** The delivery, or why it is refused (for callers that answer a refusal instead of failing). */
+export function tryReadDelivery(headers: Record<string, unknown>, body: unknown): Delivery | DeliveryRefused {
+	try {
+		return readDelivery(headers, body);
+	} catch (error) {
+		if (error instanceof DeliveryRefused) return error;
+		return new DeliveryRefused(400, 'body', String((error as Error)?.message ?? error), 'Send the event as GitHub does');
+	}
+}
+
+function jsonObject(value: unknown, field: string): Record<string, unknown> {
+	const parsed = typeof value === 'string' ? parseJson(value) : value;
+	if (parsed === NOT_JSON) throw new DeliveryRefused(400, field, `The ${field} is not valid JSON`, 'Send the event as GitHub does: one JSON object');
 	if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
 		throw new DeliveryRefused(400, field, `The ${field} must be a JSON object`, 'Send the event as GitHub does: one JSON object');
 	}
