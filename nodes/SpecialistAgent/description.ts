@@ -162,6 +162,13 @@ export const specialistProperties: INodeProperties[] = [
 				typeOptions: { minValue: 1000 },
 			},
 			{
+				displayName: 'Skip Specialists Without Input',
+				name: 'skipWithoutInput',
+				type: 'boolean',
+				default: false,
+				description: 'Whether a team member whose input is empty is left out (no call, no item) instead of failing; e.g. reviewers a plan switched off',
+			},
+			{
 				displayName: 'Digest Size (Characters)',
 				name: 'digestChars',
 				type: 'number',

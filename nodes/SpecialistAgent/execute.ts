@@ -146,7 +146,9 @@ async function planItem(ctx: IExecuteFunctions, i: number, json: IDataObject, se
 		secrets,
 	};
 	const budget = await readBudgetGuard(ctx, i, call.prices, call.selection.tierModels);
-	return members.map((member, m) => ({
+	// Members with nothing to read are left out when asked (e.g. reviewers a review plan switched off).
+	const running = options.skipWithoutInput === true ? members.filter((member) => !isEmpty(memberInput(member, json))) : members;
+	return running.map((member, m) => ({
 		itemIndex: i,
 		settings,
 		budget,
@@ -179,9 +181,15 @@ function resolveRole(member: MemberParams, m: number): Pick<SpecialistTask, 'rol
 	return { role, schema: zodOutputSchema(role.schema) };
 }
 
+/** The member's input: its own expression, else the role's input field of the item. */
+function memberInput(member: MemberParams, json: IDataObject): unknown {
+	const field = member.role === 'custom' ? CUSTOM_ROLE.inputField : (findRole(member.role)?.inputField ?? 'input');
+	return isEmpty(member.input) ? json[field] : member.input;
+}
+
 function resolveInput(member: MemberParams, json: IDataObject, m: number): string {
 	const field = member.role === 'custom' ? CUSTOM_ROLE.inputField : findRole(member.role)!.inputField;
-	const given = isEmpty(member.input) ? json[field] : member.input;
+	const given = memberInput(member, json);
 	if (isEmpty(given)) {
 		throw new ParameterError(
 			`${where(m)} (${member.name || member.role}): the input is empty. Fix: set "Input" to an expression such as {{ $json.${field} }}, or send a non-empty "${field}" field`,
