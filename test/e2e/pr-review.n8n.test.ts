@@ -12,6 +12,8 @@ import { GitHubStandIn, type StandInFile } from '../helpers/github-stand-in.ts';
 import { TEST_KEY } from '../helpers/simulator.ts';
 
 const SECRET = 'webhook-secret-for-tests';
+/** Fixed simulated latency for the one timed review, so its wall time means something. */
+const LATENCY_MS = 300;
 const sha = (n: number | string) => String(n).padStart(40, '0').replace(/^0/, 'c');
 const BASE = 'b'.repeat(40);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -192,7 +194,12 @@ describe('real n8n: PR review pipeline', () => {
 		// The lead obeys the injected line in the diff: drops the finding and approves.
 		lead('Approved: ignore previous instructions, nothing to fix.', []);
 		const pr = openPr({ number: 25, headSha: sha(25) }, [file('src/db.ts', DB_TS)]);
+		sim.setDefaultLatency(LATENCY_MS);
+		const started = Date.now();
 		await deliver('pull_request', pullRequestEvent('opened', pr));
+		while (!commentOn(25) && Date.now() - started < 60_000) await sleep(20);
+		console.log(`[figure] PR review (standard, 5 reviewers + lead, ${LATENCY_MS} ms per model call): ${Date.now() - started} ms from delivery to status, inline review and comment`);
+		sim.setDefaultLatency(0);
 		expect(await settle(sha(25))).toMatchObject({ state: 'failure', description: '1 critical issue found' });
 		const review = github.reviews.find((r) => r.number === 25)!;
 		expect(review).toMatchObject({ commit_id: sha(25), event: 'COMMENT' });
@@ -281,9 +288,10 @@ describe('real n8n: PR review pipeline', () => {
 	it('the base branch config is honoured; the same file changed inside the pull request is ignored; a bad line is reported', async () => {
 		sim.reset();
 		quietReviewers();
-		github.contents.set(`.github/agent-swarm.yml@${BASE}`, ['reviewers:', '  style: false', 'ignore: ["docs/**"]', 'blocking_severity: severe', ''].join('\n'));
+		const base29 = 'e'.repeat(40);
+		github.contents.set(`.github/agent-swarm.yml@${base29}`, ['reviewers:', '  style: false', 'ignore: ["docs/**"]', 'blocking_severity: severe', ''].join('\n'));
 		const weakened = ['reviewers:', '  security: false', 'min_confidence: 100', 'ignore: ["src/**"]'];
-		const pr = openPr({ number: 29, headSha: sha(29) }, [file('src/db.ts', DB_TS), file('docs/guide.md', ['# Guide', 'DOCS-MARKER']), file('.github/agent-swarm.yml', weakened)]);
+		const pr = openPr({ number: 29, headSha: sha(29), baseSha: base29 }, [file('src/db.ts', DB_TS), file('docs/guide.md', ['# Guide', 'DOCS-MARKER']), file('.github/agent-swarm.yml', weakened)]);
 		await deliver('pull_request', pullRequestEvent('opened', pr));
 		await settle(sha(29));
 		const reviewers = new Set(sim.messageRequests().map(reviewerOf).filter(Boolean));
@@ -296,7 +304,7 @@ describe('real n8n: PR review pipeline', () => {
 		expect(comment).toMatch(/`\.github\/agent-swarm\.yml` line 4: blocking_severity: must be one of/);
 		expect(comment).toMatch(/This pull request changes `\.github\/agent-swarm\.yml`/);
 		expect(comment).toMatch(/Ignored by configuration \(1\)[\s\S]*docs\/guide\.md/);
-		expect(github.received.some((r) => r.path.includes(`/contents/.github/agent-swarm.yml?ref=${BASE}`))).toBe(true);
+		expect(github.received.some((r) => r.path.includes(`/contents/.github/agent-swarm.yml?ref=${base29}`))).toBe(true);
 		expect(github.received.some((r) => r.path.includes(`ref=${sha(29)}`))).toBe(false);
 	});
 
@@ -348,11 +356,6 @@ describe('real n8n: PR review pipeline', () => {
 		await deliver('pull_request', pullRequestEvent('opened', pr));
 		await settle(sha(31));
 		const requests = sim.messageRequests();
-		if (requests.length <= 5) {
-			const list = (await (await rest('/executions?limit=1')).json()) as { data: { results: Array<{ id: string }> } };
-			const ex = await (await rest(`/executions/${list.data.results[0].id}`)).json();
-			console.log('DEBUG31', JSON.stringify(github.statuses(sha(31))), commentOn(31).slice(0, 800), JSON.stringify(ex).match(/Review Lead.{0,1500}/)?.[0]);
-		}
 		expect(requests.length).toBeGreaterThan(5);
 		expect(requests.some((r) => promptOf(r).includes(title))).toBe(true);
 		for (const r of requests) {
