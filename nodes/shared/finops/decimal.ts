@@ -1,0 +1,150 @@
+/**
+ * Exact decimal sums for billing amounts. A float sum over millions of rows drifts (each addition
+ * rounds to 53 bits), so amounts are kept as integer units at a decimal scale: 0.0000008 is
+ * 8 units at scale 7. A sum's scale grows to the finest amount it has seen, so nothing is ever
+ * rounded; only the final figures shown to people are converted to numbers.
+ */
+
+const MAX_DIGITS = 40;
+const MAX_EXPONENT = 40;
+const POW10: bigint[] = Array.from({ length: 2 * (MAX_DIGITS + MAX_EXPONENT) + 1 }, (_, i) => 10n ** BigInt(i));
+
+/** A parsed amount, units / 10^scale. The hot loop reuses one to avoid allocations. */
+export interface Amount {
+	units: bigint;
+	scale: number;
+}
+
+export const newAmount = (): Amount => ({ units: 0n, scale: 0 });
+
+const isDigit = (c: number) => c >= 48 && c <= 57;
+
+/**
+ * Reads a decimal number written as FOCUS requires (`-12.5`, `0.00000080000`); an exponent
+ * (`8.0E-7`, as BigQuery FLOAT64 or a JavaScript number prints it) is accepted too. Returns
+ * false for anything else: commas, currency signs, units, empty text.
+ */
+export function parseDecimal(text: string, out: Amount): boolean {
+	let start = 0;
+	let end = text.length;
+	while (start < end && text.charCodeAt(start) <= 32) start++;
+	while (end > start && text.charCodeAt(end - 1) <= 32) end--;
+	let i = start;
+	let negative = false;
+	const sign = text.charCodeAt(i);
+	if (sign === 45 /* - */ || sign === 43 /* + */) {
+		negative = sign === 45;
+		i++;
+	}
+	const intStart = i;
+	while (i < end && isDigit(text.charCodeAt(i))) i++;
+	const intEnd = i;
+	let fracStart = i;
+	let fracEnd = i;
+	if (i < end && text.charCodeAt(i) === 46 /* . */) {
+		fracStart = ++i;
+		while (i < end && isDigit(text.charCodeAt(i))) i++;
+		fracEnd = i;
+	}
+	if (intEnd === intStart && fracEnd === fracStart) return false;
+	let exponent = 0;
+	if (i < end && (text.charCodeAt(i) | 32) === 101 /* e */) {
+		i++;
+		let expNegative = false;
+		const expSign = text.charCodeAt(i);
+		if (expSign === 45 || expSign === 43) {
+			expNegative = expSign === 45;
+			i++;
+		}
+		const expStart = i;
+		while (i < end && isDigit(text.charCodeAt(i))) i++;
+		if (i === expStart || i - expStart > 3) return false;
+		exponent = Number(text.slice(expStart, i));
+		if (exponent > MAX_EXPONENT) return false;
+		if (expNegative) exponent = -exponent;
+	}
+	if (i !== end) return false;
+	while (fracEnd > fracStart && text.charCodeAt(fracEnd - 1) === 48) fracEnd--;
+	const digits = fracEnd > fracStart ? text.slice(intStart, intEnd) + text.slice(fracStart, fracEnd) : text.slice(intStart, intEnd);
+	if (digits.length > MAX_DIGITS) return false;
+	let units = digits.length === 0 ? 0n : BigInt(digits);
+	let scale = fracEnd - fracStart - exponent;
+	if (scale < 0) {
+		units *= POW10[-scale];
+		scale = 0;
+	}
+	out.units = negative ? -units : units;
+	out.scale = scale;
+	return true;
+}
+
+/** Reads a number value (Parquet double, JSON number) through its shortest decimal form. */
+export function parseNumberValue(value: number, out: Amount): boolean {
+	return Number.isFinite(value) && parseDecimal(String(value), out);
+}
+
+/** A running exact sum. */
+export class DecimalSum {
+	units = 0n;
+	scale = 0;
+
+	add(units: bigint, scale: number): void {
+		if (scale > this.scale) {
+			this.units *= POW10[scale - this.scale];
+			this.scale = scale;
+		} else if (scale < this.scale) {
+			units *= POW10[this.scale - scale];
+		}
+		this.units += units;
+	}
+
+	addAmount(a: Amount): void {
+		this.add(a.units, a.scale);
+	}
+
+	addSum(other: DecimalSum): void {
+		this.add(other.units, other.scale);
+	}
+
+	/** This sum times an exact rate (currency conversion with a rate the user gave). */
+	times(rate: Amount): DecimalSum {
+		const out = new DecimalSum();
+		out.units = this.units * rate.units;
+		out.scale = this.scale + rate.scale;
+		return out;
+	}
+
+	get sign(): number {
+		return this.units > 0n ? 1 : this.units < 0n ? -1 : 0;
+	}
+
+	toString(): string {
+		return formatUnits(this.units, this.scale);
+	}
+
+	/** The nearest double, for display and ratios (the exact figure is `toString()`). */
+	toNumber(): number {
+		return Number(this.toString());
+	}
+}
+
+export function sumOf(parts: Iterable<DecimalSum>): DecimalSum {
+	const out = new DecimalSum();
+	for (const p of parts) out.addSum(p);
+	return out;
+}
+
+/** units / 10^scale as plain decimal text, without trailing zeros (`-0.0000008`, `12.5`, `3`). */
+export function formatUnits(units: bigint, scale: number): string {
+	const negative = units < 0n;
+	let digits = (negative ? -units : units).toString();
+	if (scale > 0) {
+		digits = digits.padStart(scale + 1, '0');
+		let int = digits.slice(0, digits.length - scale);
+		let frac = digits.slice(digits.length - scale);
+		frac = frac.replace(/0+$/, '');
+		int = int === '' ? '0' : int;
+		digits = frac ? `${int}.${frac}` : int;
+	}
+	return negative && digits !== '0' ? `-${digits}` : digits;
+}
