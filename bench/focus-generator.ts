@@ -160,7 +160,6 @@ export function* generateFocusRows(options: GeneratorOptions): Generator<string[
 	const periodStart = Date.UTC(year, month - 1, 1);
 	const periodEnd = Date.UTC(year, month, 1);
 	const hours = (periodEnd - periodStart) / 3_600_000;
-	const pick = <T>(list: T[]) => list[Math.floor(rng() * list.length)];
 	const weighted = <T>(list: Array<[T, number]>) => {
 		let x = rng();
 		for (const [v, w] of list) if ((x -= w) < 0) return v;

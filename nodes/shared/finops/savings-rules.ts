@@ -64,7 +64,8 @@ export function memoTest(pattern: RegExp): (text: string) => boolean {
 const FIXED_UNIT = memoTest(/hour|month/i);
 /** Units that measure use rather than provisioned time (LCU-hours are load, not uptime). */
 const USAGE_UNIT = memoTest(/lcu|request|^gi?b$|operation|event|quer|invocation|api/i);
-const ADDRESS_OR_DISK_PATTERN = /volume|disk|snapshot|ipv4|elastic ip|public ip|address/i;
+/** Also matched against resource ids: AWS leaves ResourceType empty, its ARNs say `:volume/vol-…`. */
+const ADDRESS_OR_DISK_PATTERN = /volume|disk|snapshot|ipv4|elastic[ -]ip|eipalloc|public ?ip|address/i;
 const ADDRESS_OR_DISK = memoTest(ADDRESS_OR_DISK_PATTERN);
 const COMPUTE = memoTest(/compute/i);
 const COMPUTE_OR_DATABASE = memoTest(/compute|database/i);
@@ -97,6 +98,7 @@ export function observe(stats: ResourceStats, row: RowFacts, day: number, units:
 		if (stats.provisionedOnly && !(FIXED_UNIT(unit) && !USAGE_UNIT(unit))) stats.provisionedOnly = false;
 		if (stats.units.length < 6) stats.units.push(detach(unit));
 	}
+	if (stats.rows === 1 && ADDRESS_OR_DISK_PATTERN.test(row.resourceId)) stats.diskOrAddress = true;
 	if (!stats.diskOrAddress && (ADDRESS_OR_DISK(row.resourceType) || ADDRESS_OR_DISK_PATTERN.test(row.description))) stats.diskOrAddress = true;
 	if (!stats.instance && COMPUTE(row.serviceCategory) && (INSTANCE_TYPE(row.resourceType) || row.resourceId.startsWith('i-'))) stats.instance = true;
 	if (COMPUTE_OR_DATABASE(row.serviceCategory) && HOURS(unit) && !row.commitmentDiscountId && ON_DEMAND_PRICING(row.pricingCategory)) {
