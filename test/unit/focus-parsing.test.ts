@@ -5,12 +5,12 @@
 import { describe, expect, it } from 'vitest';
 import { random } from '../../bench/focus-generator.ts';
 import { CsvTokenizer } from '../../nodes/shared/finops/csv-tokenizer.ts';
-import { DecimalSum, formatUnits, newAmount, parseDecimal } from '../../nodes/shared/finops/decimal.ts';
+import { DecimalSum, formatUnits, newAmount, parseDecimal, unitsOf } from '../../nodes/shared/finops/decimal.ts';
 import { ChargeTimeParser } from '../../nodes/shared/finops/focus-time.ts';
 
 const dec = (text: string) => {
 	const a = newAmount();
-	return parseDecimal(text, a) ? formatUnits(a.units, a.scale) : null;
+	return parseDecimal(text, a) ? formatUnits(unitsOf(a), a.scale) : null;
 };
 
 describe('exact decimals', () => {
@@ -43,6 +43,23 @@ describe('exact decimals', () => {
 		expect(sum.toString()).toBe(formatUnits(units, 9));
 		// The float sum of the same values is off (which is why the reader does not use one).
 		expect(float.toFixed(9)).not.toBe(sum.toString());
+	});
+
+	it('stays exact past 2^53 units and with amounts of more than 15 digits', () => {
+		const sum = new DecimalSum();
+		const a = newAmount();
+		let expected = 0n;
+		const rng = random(7);
+		for (let i = 0; i < 5000; i++) {
+			// Mixed scales and sizes: 2 to 16 decimals, up to 18 significant digits.
+			const places = 2 + Math.floor(rng() * 15);
+			const digits = String(Math.floor(rng() * 1e9)) + String(Math.floor(rng() * 1e9));
+			const units = BigInt(digits) * (rng() < 0.3 ? -1n : 1n);
+			expect(parseDecimal(formatUnits(units, places), a)).toBe(true);
+			sum.addAmount(a);
+			expected += units * 10n ** BigInt(16 - places);
+		}
+		expect(sum.toString()).toBe(formatUnits(expected, 16));
 	});
 
 	it('grows its scale to the finest amount and multiplies exactly by a rate', () => {

@@ -9,13 +9,22 @@ const MAX_DIGITS = 40;
 const MAX_EXPONENT = 40;
 const POW10: bigint[] = Array.from({ length: 2 * (MAX_DIGITS + MAX_EXPONENT) + 1 }, (_, i) => 10n ** BigInt(i));
 
-/** A parsed amount, units / 10^scale. The hot loop reuses one to avoid allocations. */
+/**
+ * A parsed amount, units / 10^scale. Units up to 15 digits stay a number (exact: below 2^53),
+ * longer ones are a bigint; the hot loop reuses one Amount to avoid allocations.
+ */
 export interface Amount {
-	units: bigint;
+	units: number;
+	big: bigint | null;
 	scale: number;
 }
 
-export const newAmount = (): Amount => ({ units: 0n, scale: 0 });
+export const newAmount = (): Amount => ({ units: 0, big: null, scale: 0 });
+const MAX = Number.MAX_SAFE_INTEGER;
+const POW10_NUMBER = Array.from({ length: 23 }, (_, i) => 10 ** i);
+
+/** An amount's units as a bigint, whichever form it holds. */
+export const unitsOf = (a: Amount): bigint => a.big ?? BigInt(a.units);
 
 const isDigit = (c: number) => c >= 48 && c <= 57;
 
@@ -67,13 +76,27 @@ export function parseDecimal(text: string, out: Amount): boolean {
 	while (fracEnd > fracStart && text.charCodeAt(fracEnd - 1) === 48) fracEnd--;
 	const digits = fracEnd > fracStart ? text.slice(intStart, intEnd) + text.slice(fracStart, fracEnd) : text.slice(intStart, intEnd);
 	if (digits.length > MAX_DIGITS) return false;
-	let units = digits.length === 0 ? 0n : BigInt(digits);
 	let scale = fracEnd - fracStart - exponent;
+	if (digits.length <= 15) {
+		let units = digits.length === 0 ? 0 : Number(digits);
+		if (scale < 0) {
+			units *= POW10_NUMBER[-scale] ?? Infinity;
+			scale = 0;
+		}
+		if (units <= MAX) {
+			out.units = negative ? -units : units;
+			out.big = null;
+			out.scale = scale;
+			return true;
+		}
+	}
+	let big = BigInt(digits);
 	if (scale < 0) {
-		units *= POW10[-scale];
+		big *= POW10[-scale];
 		scale = 0;
 	}
-	out.units = negative ? -units : units;
+	out.units = 0;
+	out.big = negative ? -big : big;
 	out.scale = scale;
 	return true;
 }
@@ -83,39 +106,63 @@ export function parseNumberValue(value: number, out: Amount): boolean {
 	return Number.isFinite(value) && parseDecimal(String(value), out);
 }
 
-/** A running exact sum. */
+/**
+ * A running exact sum: integer units in a number while they fit in 53 bits (no allocation per
+ * addition), carried into a bigint when they would not.
+ */
 export class DecimalSum {
-	units = 0n;
+	private small = 0;
+	private big = 0n;
 	scale = 0;
 
-	add(units: bigint, scale: number): void {
-		if (scale > this.scale) {
-			this.units *= POW10[scale - this.scale];
-			this.scale = scale;
-		} else if (scale < this.scale) {
-			units *= POW10[this.scale - scale];
-		}
-		this.units += units;
+	/** The sum's units at `scale`. */
+	get units(): bigint {
+		return this.big + BigInt(this.small);
 	}
 
 	addAmount(a: Amount): void {
-		this.add(a.units, a.scale);
+		if (a.big !== null) return this.add(a.big, a.scale);
+		let u = a.units;
+		if (a.scale > this.scale) this.rescale(a.scale);
+		else if (a.scale < this.scale) {
+			u *= POW10_NUMBER[this.scale - a.scale] ?? Infinity;
+			if (!(u <= MAX && u >= -MAX)) return this.add(BigInt(a.units), a.scale);
+		}
+		const t = this.small + u;
+		if (t <= MAX && t >= -MAX) this.small = t;
+		else {
+			this.big += BigInt(this.small) + BigInt(u);
+			this.small = 0;
+		}
+	}
+
+	add(units: bigint, scale: number): void {
+		if (scale > this.scale) this.rescale(scale);
+		else if (scale < this.scale) units *= POW10[this.scale - scale];
+		this.big += units;
 	}
 
 	addSum(other: DecimalSum): void {
 		this.add(other.units, other.scale);
 	}
 
+	private rescale(scale: number): void {
+		this.big = (this.big + BigInt(this.small)) * POW10[scale - this.scale];
+		this.small = 0;
+		this.scale = scale;
+	}
+
 	/** This sum times an exact rate (currency conversion with a rate the user gave). */
 	times(rate: Amount): DecimalSum {
 		const out = new DecimalSum();
-		out.units = this.units * rate.units;
+		out.big = this.units * unitsOf(rate);
 		out.scale = this.scale + rate.scale;
 		return out;
 	}
 
 	get sign(): number {
-		return this.units > 0n ? 1 : this.units < 0n ? -1 : 0;
+		const u = this.units;
+		return u > 0n ? 1 : u < 0n ? -1 : 0;
 	}
 
 	toString(): string {

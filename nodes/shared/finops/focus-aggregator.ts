@@ -145,8 +145,8 @@ export class FocusAggregator {
 			this.groups.set(detach(key), group);
 		}
 		group.rows++;
-		group.billed.add(b.units, b.scale);
-		if (hasEffective) group.effective!.add(e.units, e.scale);
+		group.billed.addAmount(b);
+		if (hasEffective) group.effective!.addAmount(e);
 		this.addOptional(this.listCost, currency!, values[c.listCost], c.listCost);
 		this.addOptional(this.contractedCost, currency!, values[c.contractedCost], c.contractedCost);
 		this.observeRow(values, currency!, provider, service, day);
@@ -166,18 +166,21 @@ export class FocusAggregator {
 		const subAccount = c.subAccount >= 0 ? text(values[c.subAccount]) : '';
 		if (isComputeHours(f) && !this.computeAccounts.has(subAccount)) this.computeAccounts.add(detach(subAccount));
 		const b = this.billed;
-		if (b.units > 0n && f.description && EGRESS(f.description)) {
+		if ((b.big === null ? b.units > 0 : b.big > 0n) && f.description && EGRESS(f.description)) {
 			const key = currency + SEP + provider + SEP + service;
 			let e = this.egress.get(key);
 			if (!e) this.egress.set(detach(key), (e = { provider: detach(provider), service: detach(service), currency, spend: new DecimalSum() }));
-			e.spend.add(b.units, b.scale);
+			e.spend.addAmount(b);
 		}
 		if (!f.resourceId) return;
-		const key = currency + SEP + f.resourceId;
+		// Keyed by id alone (one copy of a long ARN); an id billed in a second currency gets its own entry.
+		let key = f.resourceId;
 		let stats = this.resources.get(key);
+		if (stats && stats.currency !== currency) stats = this.resources.get((key = currency + SEP + f.resourceId));
 		if (!stats) {
+			key = detach(key);
 			stats = {
-				id: detach(f.resourceId),
+				id: key.length === f.resourceId.length ? key : detach(f.resourceId),
 				currency,
 				provider: detach(provider),
 				service: detach(service),
@@ -193,9 +196,9 @@ export class FocusAggregator {
 				diskOrAddress: false,
 				instance: false,
 			};
-			this.resources.set(detach(key), stats);
+			this.resources.set(key, stats);
 		}
-		observe(stats, f, day, b.units, b.scale);
+		observe(stats, f, day, b);
 	}
 
 	private addOptional(into: Map<string, OptionalCost>, currency: string, raw: unknown, column: number): void {
@@ -203,7 +206,7 @@ export class FocusAggregator {
 		let cost = into.get(currency);
 		if (!cost) into.set(currency, (cost = { total: new DecimalSum(), rows: 0 }));
 		cost.rows++;
-		cost.total.add(this.extra.units, this.extra.scale);
+		cost.total.addAmount(this.extra);
 	}
 
 	/** Reads a cost; returns why it cannot be read, or null. */
@@ -214,7 +217,8 @@ export class FocusAggregator {
 		}
 		if (typeof raw === 'number') return parseNumberValue(raw, out) ? null : 'not a number';
 		if (typeof raw === 'bigint') {
-			out.units = raw;
+			out.units = 0;
+			out.big = raw;
 			out.scale = 0;
 			return null;
 		}

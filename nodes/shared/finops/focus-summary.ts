@@ -9,7 +9,7 @@
  * gets its own summaries.
  */
 import { ParameterError } from '../parameter-error.ts';
-import { DecimalSum, newAmount, parseDecimal, type Amount } from './decimal.ts';
+import { DecimalSum, newAmount, parseDecimal, unitsOf, type Amount } from './decimal.ts';
 import { DAY_MS, normaliseCurrency, type FocusAggregator, type RejectReason, type SpendGroup } from './focus-aggregator.ts';
 import type { Field } from './focus-columns.ts';
 import { findCandidates, type SavingsCandidate } from './savings-rules.ts';
@@ -244,7 +244,7 @@ function readConversion(rates: Record<string, string | number> | undefined, repo
 	for (const [code, value] of entries) {
 		const from = normaliseCurrency(code);
 		const amount = newAmount();
-		if (!from || !parseDecimal(String(value), amount) || amount.units <= 0n) {
+		if (!from || !parseDecimal(String(value), amount) || unitsOf(amount) <= 0n) {
 			throw new ParameterError(`Exchange rate ${code}: "${value}" is not a positive number for a three-letter currency code. Fix: give rates as {"EUR": "1.08"} (1 EUR = 1.08 ${currency})`);
 		}
 		parsed.set(from, amount);

@@ -11,7 +11,7 @@
  *   instances are left out, since billing cannot show their utilisation;
  * - network: data transfer out, the spend that architecture rather than sizing decides.
  */
-import { DecimalSum } from './decimal.ts';
+import { DecimalSum, type Amount } from './decimal.ts';
 import { detach } from './detach.ts';
 
 export interface SavingsCandidate {
@@ -37,7 +37,8 @@ export interface ResourceStats {
 	billed: DecimalSum;
 	/** Billed for on-demand compute or database hours without a commitment discount. */
 	onDemand: DecimalSum | null;
-	onDemandDays: Set<number> | null;
+	/** Days with on-demand hours: bits from `firstDay` (two 31-bit words), a set past 62 days. */
+	onDemandDays: OnDemandDays | null;
 	/** Every row billed provisioned time or capacity (hours, months) and none billed usage. */
 	provisionedOnly: boolean;
 	units: string[];
@@ -89,10 +90,10 @@ export interface RowFacts {
 /** Whether a row is compute hours (its sub-account has something disks could be attached to). */
 export const isComputeHours = (row: RowFacts) => COMPUTE(row.serviceCategory) && HOURS(row.pricingUnit);
 
-/** Folds one billed row (its billed cost is units / 10^scale) into its resource's facts. */
-export function observe(stats: ResourceStats, row: RowFacts, day: number, units: bigint, scale: number): void {
+/** Folds one billed row into its resource's facts. */
+export function observe(stats: ResourceStats, row: RowFacts, day: number, billed: Amount): void {
 	stats.rows++;
-	stats.billed.add(units, scale);
+	stats.billed.addAmount(billed);
 	const unit = row.pricingUnit;
 	if (!stats.units.includes(unit)) {
 		if (stats.provisionedOnly && !(FIXED_UNIT(unit) && !USAGE_UNIT(unit))) stats.provisionedOnly = false;
@@ -103,9 +104,38 @@ export function observe(stats: ResourceStats, row: RowFacts, day: number, units:
 	if (!stats.instance && COMPUTE(row.serviceCategory) && (INSTANCE_TYPE(row.resourceType) || row.resourceId.startsWith('i-'))) stats.instance = true;
 	if (COMPUTE_OR_DATABASE(row.serviceCategory) && HOURS(unit) && !row.commitmentDiscountId && ON_DEMAND_PRICING(row.pricingCategory)) {
 		stats.onDemand ??= new DecimalSum();
-		stats.onDemand.add(units, scale);
-		(stats.onDemandDays ??= new Set()).add(day);
+		stats.onDemand.addAmount(billed);
+		(stats.onDemandDays ??= new OnDemandDays(day)).add(day);
 	}
+}
+
+/** A small set of days: most resources have a few of a month's days, so two words of bits. */
+export class OnDemandDays {
+	private readonly first: number;
+	private low = 0;
+	private high = 0;
+	private beyond: Set<number> | null = null;
+
+	constructor(first: number) {
+		this.first = first;
+	}
+
+	add(day: number): void {
+		const offset = day - this.first;
+		if (offset >= 0 && offset < 31) this.low |= 1 << offset;
+		else if (offset >= 31 && offset < 62) this.high |= 1 << (offset - 31);
+		else (this.beyond ??= new Set()).add(day);
+	}
+
+	get size(): number {
+		return bits(this.low) + bits(this.high) + (this.beyond?.size ?? 0);
+	}
+}
+
+function bits(word: number): number {
+	let n = 0;
+	for (let w = word; w !== 0; w &= w - 1) n++;
+	return n;
 }
 
 export interface RuleInput {
