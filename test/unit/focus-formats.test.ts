@@ -209,7 +209,7 @@ describe('every row accounted for', () => {
 		}
 		expect(error).toBeInstanceOf(FocusRejectedError);
 		expect(error!.message).toMatch(/^11 of 14 rows of the FOCUS export \(78\.57%\) could not be read, more than the 1% allowed: BilledCost not a number \(2 rows, e\.g\. row 2: 1,234\.50\)/);
-		expect(error!.message).toMatch(/Fix: .*Max Rejected Share/);
+		expect(error!.message).toMatch(/Fix: .*Max Rejected Rows \(%\)/);
 	});
 
 	it('reports the rest when the user allows that share', () => {

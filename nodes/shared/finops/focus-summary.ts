@@ -122,7 +122,7 @@ export function checkRejected(agg: FocusAggregator, maxShare: number): FocusAggr
 			.join('; ');
 		throw new FocusRejectedError(
 			`${rejected} of ${rows.read} rows of the FOCUS export (${pct(rows.rejectedShare)}) could not be read, more than the ${pct(maxShare)} allowed: ${reasons}. ` +
-				'No totals are reported from part of a bill. Fix: repair or re-export the data, or raise "Max Rejected Share" to report on the rows that can be read (rejected rows are listed, never counted as 0)',
+				'No totals are reported from part of a bill. Fix: repair or re-export the data, or raise "Max Rejected Rows (%)" to report on the rows that can be read (rejected rows are listed, never counted as 0)',
 			rows,
 		);
 	}
