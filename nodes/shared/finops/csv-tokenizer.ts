@@ -9,6 +9,7 @@
  * it by name, and only materialises the fields the caller asked for.
  */
 import { ParameterError } from '../parameter-error.ts';
+import { detach } from './detach.ts';
 
 export type CsvProblem = 'text after a closing quote' | 'quoted field never closed';
 
@@ -24,6 +25,8 @@ export class CsvTokenizer {
 	private fields: string[] = [];
 	/** Which field positions to materialise; null means all (the header). */
 	private wanted: Uint8Array | null = null;
+	/** Recent values of low-cardinality columns, reused when the bytes match (no new string per row). */
+	private interned: Array<string[] | undefined> = [];
 	private records = 0;
 	private readonly sink: CsvRecordSink;
 	private readonly delimiter: string;
@@ -41,6 +44,29 @@ export class CsvTokenizer {
 		this.wanted = new Uint8Array(width);
 		for (const p of positions) if (p >= 0 && p < width) this.wanted[p] = 1;
 		this.fields = new Array<string>(width).fill('');
+	}
+
+	/**
+	 * Columns with few distinct values (currency, category, provider, unit): a field equal to one
+	 * of their recent values is given that same string instead of a new one.
+	 */
+	intern(positions: readonly number[]): void {
+		for (const p of positions) if (p >= 0) this.interned[p] = [];
+	}
+
+	private take(count: number, buf: string, start: number, end: number): string {
+		const recent = this.interned[count];
+		if (recent === undefined) return buf.slice(start, end);
+		const length = end - start;
+		for (let i = 0; i < recent.length; i++) {
+			const v = recent[i];
+			if (v.length === length && buf.startsWith(v, start)) return v;
+		}
+		// A copy, not a view on the chunk: it is kept past this row.
+		const value = detach(buf.slice(start, end));
+		if (recent.length >= 8) recent.pop();
+		recent.unshift(value);
+		return value;
 	}
 
 	push(text: string): void {
@@ -137,12 +163,12 @@ export class CsvTokenizer {
 				}
 				const d = buf.indexOf(delim, p);
 				if (d < 0 || d > nl) {
-					if (keep) fields[count] = buf.slice(p, nl > p && buf.charCodeAt(nl - 1) === CR ? nl - 1 : nl);
+					if (keep) fields[count] = this.take(count, buf, p, nl > p && buf.charCodeAt(nl - 1) === CR ? nl - 1 : nl);
 					count++;
 					p = nl + 1;
 					break;
 				}
-				if (keep) fields[count] = buf.slice(p, d);
+				if (keep) fields[count] = this.take(count, buf, p, d);
 				count++;
 				p = d + 1;
 			}

@@ -34,6 +34,47 @@ const isDigit = (c: number) => c >= 48 && c <= 57;
  * false for anything else: commas, currency signs, units, empty text.
  */
 export function parseDecimal(text: string, out: Amount): boolean {
+	return parsePlain(text, out) || parseGeneral(text, out);
+}
+
+/**
+ * The common case without allocating: optional sign, up to 15 digits with one optional point,
+ * nothing else. The units are accumulated as the digits are read (exact below 2^53).
+ */
+function parsePlain(text: string, out: Amount): boolean {
+	const end = text.length;
+	let i = 0;
+	let negative = false;
+	if (text.charCodeAt(0) === 45) {
+		negative = true;
+		i = 1;
+	}
+	let units = 0;
+	let digits = 0;
+	let scale = -1;
+	for (; i < end; i++) {
+		const c = text.charCodeAt(i);
+		if (c >= 48 && c <= 57) {
+			units = units * 10 + (c - 48);
+			digits++;
+			if (scale >= 0) scale++;
+		} else if (c === 46 && scale < 0) scale = 0;
+		else return false;
+	}
+	if (digits === 0 || digits > 15) return false;
+	if (scale < 0) scale = 0;
+	while (scale > 0 && units % 10 === 0) {
+		units /= 10;
+		scale--;
+	}
+	out.units = negative ? -units : units;
+	out.big = null;
+	out.scale = scale;
+	return true;
+}
+
+/** Everything else FOCUS and the exports allow: surrounding spaces, a plus sign, exponents, long digit strings. */
+function parseGeneral(text: string, out: Amount): boolean {
 	let start = 0;
 	let end = text.length;
 	while (start < end && text.charCodeAt(start) <= 32) start++;
@@ -147,6 +188,10 @@ export class DecimalSum {
 	}
 
 	private rescale(scale: number): void {
+		if (this.small === 0 && this.big === 0n) {
+			this.scale = scale;
+			return;
+		}
 		this.big = (this.big + BigInt(this.small)) * POW10[scale - this.scale];
 		this.small = 0;
 		this.scale = scale;

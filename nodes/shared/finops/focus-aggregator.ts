@@ -11,7 +11,7 @@ import { DecimalSum, newAmount, parseDecimal, parseNumberValue, type Amount } fr
 import type { ColumnMap, HeaderMatch } from './focus-columns.ts';
 import { detach } from './detach.ts';
 import { ChargeTimeParser } from './focus-time.ts';
-import { EGRESS, isComputeHours, observe, type ResourceStats, type RowFacts } from './savings-rules.ts';
+import { EGRESS, isComputeHours, newResource, observe, type ResourceStats, type RowFacts } from './savings-rules.ts';
 
 export const DAY_MS = 86_400_000;
 const SEP = '\u0001';
@@ -66,8 +66,17 @@ const text = (v: unknown): string => {
 	return String(v);
 };
 
+/** One (currency, provider, service): its groups by charge category and day, found without string keys per row. */
+interface ServiceBucket {
+	currency: string;
+	provider: string;
+	service: string;
+	days: Map<string, Map<number, SpendGroup>>;
+}
+
 export class FocusAggregator {
-	readonly groups = new Map<string, SpendGroup>();
+	/** Every (currency, provider, service, category, day) cell, in the order first seen. */
+	readonly groups: SpendGroup[] = [];
 	readonly resources = new Map<string, ResourceStats>();
 	readonly computeAccounts = new Set<string>();
 	readonly egress = new Map<string, { provider: string; service: string; currency: string; spend: DecimalSum }>();
@@ -79,6 +88,8 @@ export class FocusAggregator {
 	rowsAccepted = 0;
 	minDay = Infinity;
 	maxDay = -Infinity;
+	readonly header: HeaderMatch;
+	readonly options: FocusOptions;
 
 	private readonly c: ColumnMap;
 	private readonly time = new ChargeTimeParser();
@@ -87,11 +98,11 @@ export class FocusAggregator {
 	private readonly extra: Amount = newAmount();
 	private readonly currencies = new Map<string, string | null>();
 	private readonly categories = new Map<string, string>();
+	private readonly buckets = new Map<string, ServiceBucket>();
+	private lastBucket: ServiceBucket | null = null;
+	private lastResource: ResourceStats | null = null;
 	private readonly defaultCurrency: string | null;
-	private readonly facts: RowFacts = { serviceCategory: '', pricingUnit: '', pricingCategory: '', commitmentDiscountId: '', resourceType: '', resourceId: '', description: '' };
-
-	readonly header: HeaderMatch;
-	readonly options: FocusOptions;
+	private readonly facts: RowFacts = { serviceCategory: '', pricingUnit: '', pricingCategory: '', commitmentDiscountId: '', resourceType: '', resourceId: '', description: '', subAccount: '' };
 
 	constructor(header: HeaderMatch, options: FocusOptions = {}) {
 		this.header = header;
@@ -116,11 +127,12 @@ export class FocusAggregator {
 		const startRaw = values[c.start];
 		const ms = this.time.parse(startRaw);
 		if (typeof ms !== 'number') return this.reject(this.header.names.start!, ms === 'unreadable' ? 'not a date' : ms, startRaw);
-		let currency = this.defaultCurrency;
+		let currency = this.defaultCurrency!;
 		if (c.currency >= 0) {
 			const raw = values[c.currency];
-			currency = this.currencyOf(raw);
-			if (!currency) return this.reject(this.header.names.currency!, text(raw).trim() ? 'not an ISO 4217 code' : 'missing', raw);
+			const code = this.currencyOf(raw);
+			if (!code) return this.reject(this.header.names.currency!, text(raw).trim() ? 'not an ISO 4217 code' : 'missing', raw);
+			currency = code;
 		}
 		const hasEffective = c.effectiveCost >= 0;
 		if (hasEffective) {
@@ -135,25 +147,21 @@ export class FocusAggregator {
 		const provider = text(values[c.provider]).trim() || '(none)';
 		const service = (c.service >= 0 ? text(values[c.service]) : '') || 'unknown service';
 		const category = this.categoryOf(c.chargeCategory >= 0 ? text(values[c.chargeCategory]) : '');
-		const b = this.billed;
-		const e = this.effective;
-
-		const key = currency + SEP + provider + SEP + service + SEP + category + SEP + day;
-		let group = this.groups.get(key);
-		if (!group) {
-			group = { currency: currency!, provider: detach(provider), service: detach(service), category, day, rows: 0, billed: new DecimalSum(), effective: hasEffective ? new DecimalSum() : null };
-			this.groups.set(detach(key), group);
-		}
+		const f = this.readFacts(values);
+		const stats = f.resourceId ? this.resourceOf(f, currency, provider, service) : null;
+		// Most rows of a resource share its provider and service: its bucket is found without a key.
+		const own = stats?.bucket as ServiceBucket | undefined;
+		const bucket = own && own.provider === provider && own.service === service ? own : this.bucketOf(currency, provider, service);
+		const group = this.groupOf(bucket, category, day, hasEffective);
 		group.rows++;
-		group.billed.addAmount(b);
-		if (hasEffective) group.effective!.addAmount(e);
-		this.addOptional(this.listCost, currency!, values[c.listCost], c.listCost);
-		this.addOptional(this.contractedCost, currency!, values[c.contractedCost], c.contractedCost);
-		this.observeRow(values, currency!, provider, service, day);
+		group.billed.addAmount(this.billed);
+		if (hasEffective) group.effective!.addAmount(this.effective);
+		this.addOptional(this.listCost, currency, values[c.listCost], c.listCost);
+		this.addOptional(this.contractedCost, currency, values[c.contractedCost], c.contractedCost);
+		this.observeRow(f, stats, bucket, day);
 	}
 
-	/** Resource facts, compute sub-accounts and egress, for the savings rules. */
-	private observeRow(values: ArrayLike<unknown>, currency: string, provider: string, service: string, day: number): void {
+	private readFacts(values: ArrayLike<unknown>): RowFacts {
 		const c = this.c;
 		const f = this.facts;
 		f.serviceCategory = c.serviceCategory >= 0 ? text(values[c.serviceCategory]) : '';
@@ -163,42 +171,81 @@ export class FocusAggregator {
 		f.resourceType = c.resourceType >= 0 ? text(values[c.resourceType]) : '';
 		f.resourceId = c.resourceId >= 0 ? text(values[c.resourceId]) : '';
 		f.description = c.description >= 0 ? text(values[c.description]) : '';
-		const subAccount = c.subAccount >= 0 ? text(values[c.subAccount]) : '';
-		if (isComputeHours(f) && !this.computeAccounts.has(subAccount)) this.computeAccounts.add(detach(subAccount));
-		const b = this.billed;
-		if ((b.big === null ? b.units > 0 : b.big > 0n) && f.description && EGRESS(f.description)) {
-			const key = currency + SEP + provider + SEP + service;
-			let e = this.egress.get(key);
-			if (!e) this.egress.set(detach(key), (e = { provider: detach(provider), service: detach(service), currency, spend: new DecimalSum() }));
-			e.spend.addAmount(b);
+		f.subAccount = c.subAccount >= 0 ? text(values[c.subAccount]) : '';
+		return f;
+	}
+
+	private bucketOf(currency: string, provider: string, service: string): ServiceBucket {
+		const last = this.lastBucket;
+		if (last && last.provider === provider && last.service === service && last.currency === currency) return last;
+		const key = currency + SEP + provider + SEP + service;
+		let bucket = this.buckets.get(key);
+		if (!bucket) {
+			bucket = { currency, provider: detach(provider), service: detach(service), days: new Map() };
+			this.buckets.set(detach(key), bucket);
 		}
-		if (!f.resourceId) return;
-		// Keyed by id alone (one copy of a long ARN); an id billed in a second currency gets its own entry.
+		this.lastBucket = bucket;
+		return bucket;
+	}
+
+	private groupOf(bucket: ServiceBucket, category: string, day: number, hasEffective: boolean): SpendGroup {
+		let days = bucket.days.get(category);
+		if (!days) bucket.days.set(category, (days = new Map()));
+		let group = days.get(day);
+		if (!group) {
+			group = { currency: bucket.currency, provider: bucket.provider, service: bucket.service, category, day, rows: 0, billed: new DecimalSum(), effective: hasEffective ? new DecimalSum() : null };
+			days.set(day, group);
+			this.groups.push(group);
+		}
+		return group;
+	}
+
+	/** The resource's facts so far; keyed by id alone (one copy of a long ARN), or by currency and id for a second currency. */
+	private resourceOf(f: RowFacts, currency: string, provider: string, service: string): ResourceStats {
+		// Exports often list a resource's rows together: the last one is checked before the map.
+		const last = this.lastResource;
+		if (last && last.id === f.resourceId && last.currency === currency) return last;
+		const stats = this.findResource(f, currency, provider, service);
+		this.lastResource = stats;
+		return stats;
+	}
+
+	private findResource(f: RowFacts, currency: string, provider: string, service: string): ResourceStats {
 		let key = f.resourceId;
 		let stats = this.resources.get(key);
 		if (stats && stats.currency !== currency) stats = this.resources.get((key = currency + SEP + f.resourceId));
-		if (!stats) {
-			key = detach(key);
-			stats = {
-				id: key.length === f.resourceId.length ? key : detach(f.resourceId),
-				currency,
-				provider: detach(provider),
-				service: detach(service),
-				serviceCategory: detach(f.serviceCategory),
-				resourceType: detach(f.resourceType),
-				subAccount: detach(subAccount),
-				rows: 0,
-				billed: new DecimalSum(),
-				onDemand: null,
-				onDemandDays: null,
-				provisionedOnly: true,
-				units: [],
-				diskOrAddress: false,
-				instance: false,
-			};
-			this.resources.set(key, stats);
+		if (stats) return stats;
+		key = detach(key);
+		stats = newResource({
+			id: key.length === f.resourceId.length ? key : detach(f.resourceId),
+			currency,
+			bucket: this.bucketOf(currency, provider, service),
+			serviceCategory: detach(f.serviceCategory),
+			resourceType: detach(f.resourceType),
+			subAccount: detach(f.subAccount),
+		});
+		this.resources.set(key, stats);
+		return stats;
+	}
+
+	/** Compute sub-accounts, egress and the resource's facts, for the savings rules. */
+	private observeRow(f: RowFacts, stats: ResourceStats | null, bucket: ServiceBucket, day: number): void {
+		const b = this.billed;
+		const positive = b.big === null ? b.units > 0 : b.big > 0n;
+		if (stats) {
+			if (observe(stats, f, day, b) && !stats.computeCounted) {
+				this.computeAccounts.add(stats.subAccount);
+				stats.computeCounted = true;
+			}
+		} else if (isComputeHours(f) && !this.computeAccounts.has(f.subAccount)) {
+			this.computeAccounts.add(detach(f.subAccount));
 		}
-		observe(stats, f, day, b);
+		if (positive && f.description && EGRESS(f.description)) {
+			const key = bucket.currency + SEP + bucket.provider + SEP + bucket.service;
+			let e = this.egress.get(key);
+			if (!e) this.egress.set(key, (e = { provider: bucket.provider, service: bucket.service, currency: bucket.currency, spend: new DecimalSum() }));
+			e.spend.addAmount(b);
+		}
 	}
 
 	private addOptional(into: Map<string, OptionalCost>, currency: string, raw: unknown, column: number): void {

@@ -12,7 +12,7 @@ import { ParameterError } from '../parameter-error.ts';
 import { DecimalSum, newAmount, parseDecimal, unitsOf, type Amount } from './decimal.ts';
 import { DAY_MS, normaliseCurrency, type FocusAggregator, type RejectReason, type SpendGroup } from './focus-aggregator.ts';
 import type { Field } from './focus-columns.ts';
-import { findCandidates, type SavingsCandidate } from './savings-rules.ts';
+import { findCandidates, type ResourceStats, type SavingsCandidate } from './savings-rules.ts';
 
 /** Which FOCUS provider names belong to a cloud (ServiceProviderName, or ProviderName before 1.3). */
 export const PROVIDERS: Record<string, RegExp> = {
@@ -140,7 +140,7 @@ interface View {
 
 export function buildAggregate(agg: FocusAggregator, source: FocusSourceInfo, rows: FocusAggregate['rows']): FocusAggregate {
 	const options = agg.options;
-	const groups = [...agg.groups.values()];
+	const groups = agg.groups;
 	const totals = currencyTotals(agg, groups);
 	const conversion = readConversion(options.rates, options.reportCurrency, totals.map((t) => t.currency));
 	const views: View[] = conversion
@@ -157,8 +157,9 @@ export function buildAggregate(agg: FocusAggregator, source: FocusSourceInfo, ro
 	const summaries: SpendSummary[] = [];
 	for (const view of views) {
 		const inView = groups.filter((g) => view.includes(g.currency));
+		const resources = viewResources(agg, view);
 		for (const scope of ['all', ...Object.keys(PROVIDERS)]) {
-			const summary = summarise(agg, view, scope, inView, top);
+			const summary = summarise(agg, view, scope, inView, resources, top);
 			if (summary) summaries.push(summary);
 		}
 	}
@@ -305,7 +306,26 @@ export function cloudOf(provider: string): string | null {
 	return cloud;
 }
 
-function summarise(agg: FocusAggregator, view: View, scope: string, inView: SpendGroup[], top: number): SpendSummary | null {
+/** The view's resources with their cloud and billed amount, worked out once for every scope. */
+interface ViewResource {
+	stats: ResourceStats;
+	cloud: string | null;
+	billed: number;
+}
+
+function viewResources(agg: FocusAggregator, view: View): { list: ViewResource[]; money: (sum: DecimalSum, currency: string) => number } {
+	const cache = new Map<DecimalSum, number>();
+	const money = (sum: DecimalSum, currency: string) => {
+		let n = cache.get(sum);
+		if (n === undefined) cache.set(sum, (n = view.convert(sum, currency).toNumber()));
+		return n;
+	};
+	const list: ViewResource[] = [];
+	for (const r of agg.resources.values()) if (view.includes(r.currency)) list.push({ stats: r, cloud: cloudOf(r.provider), billed: money(r.billed, r.currency) });
+	return { list, money };
+}
+
+function summarise(agg: FocusAggregator, view: View, scope: string, inView: SpendGroup[], vr: ReturnType<typeof viewResources>, top: number): SpendSummary | null {
 	const groups = scope === 'all' ? inView : inView.filter((g) => cloudOf(g.provider) === scope);
 	if (groups.length === 0 && scope !== 'all') return null;
 	let minDay = Infinity;
@@ -320,13 +340,14 @@ function summarise(agg: FocusAggregator, view: View, scope: string, inView: Spen
 		...p,
 		share: all.billed !== 0 ? round(p.billed / all.billed, 4) : 0,
 	}));
-	const resources = [...agg.resources.values()].filter((r) => view.includes(r.currency) && (scope === 'all' || cloudOf(r.provider) === scope));
-	const money = (sum: DecimalSum, currency: string) => view.convert(sum, currency).toNumber();
-	const topResources = resources
-		.map((r) => ({ provider: r.provider, service: r.service, resourceId: r.id, resourceType: r.resourceType, billed: money(r.billed, r.currency) }))
-		.filter((r) => r.billed > 0)
-		.sort((a, b) => b.billed - a.billed)
-		.slice(0, top);
+	const inScope = scope === 'all' ? vr.list : vr.list.filter((r) => r.cloud === scope);
+	const resources = inScope.map((r) => r.stats);
+	const money = vr.money;
+	const topResources = topBy(
+		inScope.filter((r) => r.billed > 0),
+		(r) => r.billed,
+		top,
+	).map(({ stats: r, billed }) => ({ provider: r.provider, service: r.service, resourceId: r.id, resourceType: r.resourceType, billed }));
 	const egress = [...agg.egress.values()].filter((e) => view.includes(e.currency) && (scope === 'all' || cloudOf(e.provider) === scope));
 	return {
 		scope,
@@ -345,8 +366,22 @@ function summarise(agg: FocusAggregator, view: View, scope: string, inView: Spen
 		topResources,
 		// One week for every cloud: it ends at the newest charge in the whole export.
 		weekOverWeek: weekOverWeek(groups, view, agg.maxDay),
-		candidates: findCandidates({ resources, days, computeAccounts: agg.computeAccounts, egress, money }).slice(0, top),
+		candidates: findCandidates({ resources, days, computeAccounts: agg.computeAccounts, egress, money }, top),
 	};
+}
+
+/** The `n` largest by a measure, largest first, without sorting the whole list. */
+function topBy<T>(list: T[], measure: (x: T) => number, n: number): T[] {
+	const out: T[] = [];
+	for (const x of list) {
+		const m = measure(x);
+		if (out.length === n && m <= measure(out[n - 1])) continue;
+		let i = out.length;
+		while (i > 0 && measure(out[i - 1]) < m) i--;
+		out.splice(i, 0, x);
+		if (out.length > n) out.pop();
+	}
+	return out;
 }
 
 /**

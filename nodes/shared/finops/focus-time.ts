@@ -53,6 +53,47 @@ function fromText(text: string): TimeResult {
 	return inRange(ms);
 }
 
+/** Days from 1970-01-01 to a civil date (proleptic Gregorian), without a Date object. */
+function daysFromCivil(y: number, m: number, d: number): number {
+	const yy = m <= 2 ? y - 1 : y;
+	const era = Math.floor(yy / 400);
+	const yoe = yy - era * 400;
+	const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+	const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+	return era * 146097 + doe - 719468;
+}
+
+const digit = (text: string, i: number) => {
+	const c = text.charCodeAt(i) - 48;
+	return c >= 0 && c <= 9 ? c : NaN;
+};
+const two = (text: string, i: number) => digit(text, i) * 10 + digit(text, i + 1);
+
+/**
+ * The forms nearly every row of a big export has, read with arithmetic (no regex, no cache):
+ * `2024-09-01T13:45:30Z`, `2024-09-01T13:45:30.000Z`, `2024-09-01 13:45:30`. Anything else,
+ * or any doubt, goes to the full reader.
+ */
+function fastIso(text: string): number | null {
+	const n = text.length;
+	if (n !== 19 && n !== 20 && n !== 24) return null;
+	if (text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58) return null;
+	const sep = text.charCodeAt(10);
+	if (sep !== 84 && sep !== 32) return null;
+	if (n === 20 && text.charCodeAt(19) !== 90) return null;
+	if (n === 24 && (text.charCodeAt(19) !== 46 || text.charCodeAt(23) !== 90)) return null;
+	const year = two(text, 0) * 100 + two(text, 2);
+	const month = two(text, 5);
+	const day = two(text, 8);
+	const hour = two(text, 11);
+	const minute = two(text, 14);
+	const second = two(text, 17);
+	const millis = n === 24 ? digit(text, 20) * 100 + two(text, 21) : 0;
+	if (!(year >= 0 && month >= 1 && month <= 12 && day >= 1 && day <= DAYS_IN_MONTH[month - 1] && hour <= 23 && minute <= 59 && second <= 59 && millis >= 0)) return null;
+	if (month === 2 && day === 29 && !(year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0))) return null;
+	return (daysFromCivil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second) * 1000 + millis;
+}
+
 /** Parses texts through a small cache: an export repeats the same few hundred timestamps. */
 export class ChargeTimeParser {
 	private cache = new Map<string, TimeResult>();
@@ -71,6 +112,8 @@ export class ChargeTimeParser {
 	}
 
 	private parseText(raw: string): TimeResult {
+		const fast = fastIso(raw);
+		if (fast !== null) return inRange(fast);
 		const cached = this.cache.get(raw);
 		if (cached !== undefined) return cached;
 		const text = raw.trim();

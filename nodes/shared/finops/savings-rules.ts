@@ -30,6 +30,8 @@ export interface ResourceStats {
 	currency: string;
 	provider: string;
 	service: string;
+	/** Where the resource's spend is summed (its currency, provider and service). */
+	bucket: { currency: string; provider: string; service: string };
 	serviceCategory: string;
 	resourceType: string;
 	subAccount: string;
@@ -44,6 +46,38 @@ export interface ResourceStats {
 	units: string[];
 	diskOrAddress: boolean;
 	instance: boolean;
+	/** Its sub-account is already counted as one with compute hours. */
+	computeCounted: boolean;
+	/** The last row's pricing fields and what the rules made of them: a resource's rows mostly repeat them. */
+	shape: RowShape | null;
+}
+
+interface RowShape {
+	unit: string;
+	pricingCategory: string;
+	commitmentDiscountId: string;
+	serviceCategory: string;
+	resourceType: string;
+	onDemand: boolean;
+	computeHours: boolean;
+}
+
+export function newResource(base: Pick<ResourceStats, 'id' | 'currency' | 'bucket' | 'serviceCategory' | 'resourceType' | 'subAccount'>): ResourceStats {
+	return {
+		...base,
+		provider: base.bucket.provider,
+		service: base.bucket.service,
+		rows: 0,
+		billed: new DecimalSum(),
+		onDemand: null,
+		onDemandDays: null,
+		provisionedOnly: true,
+		units: [],
+		diskOrAddress: false,
+		instance: false,
+		computeCounted: false,
+		shape: null,
+	};
 }
 
 /**
@@ -73,9 +107,8 @@ const COMPUTE_OR_DATABASE = memoTest(/compute|database/i);
 const HOURS = memoTest(/hour/i);
 const ON_DEMAND_PRICING = memoTest(/^(standard|on-demand|)$/i);
 const INSTANCE_TYPE = memoTest(/instance|virtual machine/i);
-/** Charge descriptions are often unique per row (prices in the text): tested directly, not cached. */
-const EGRESS_PATTERN = /data transfer out|egress|internet/i;
-export const EGRESS = (description: string) => EGRESS_PATTERN.test(description);
+/** Descriptions repeat per SKU in real exports; past the cache's size (unique texts) they are tested directly. */
+export const EGRESS = memoTest(/data transfer out|egress|internet/i);
 
 export interface RowFacts {
 	serviceCategory: string;
@@ -85,29 +118,54 @@ export interface RowFacts {
 	resourceType: string;
 	resourceId: string;
 	description: string;
+	subAccount: string;
 }
 
 /** Whether a row is compute hours (its sub-account has something disks could be attached to). */
 export const isComputeHours = (row: RowFacts) => COMPUTE(row.serviceCategory) && HOURS(row.pricingUnit);
 
-/** Folds one billed row into its resource's facts. */
-export function observe(stats: ResourceStats, row: RowFacts, day: number, billed: Amount): void {
-	stats.rows++;
-	stats.billed.addAmount(billed);
+function shapeOf(stats: ResourceStats, row: RowFacts): RowShape {
+	const s = stats.shape;
+	if (s && s.unit === row.pricingUnit && s.pricingCategory === row.pricingCategory && s.commitmentDiscountId === row.commitmentDiscountId && s.serviceCategory === row.serviceCategory && s.resourceType === row.resourceType) {
+		return s;
+	}
+	// A new shape: the pattern tests run once here, not on every row.
 	const unit = row.pricingUnit;
 	if (!stats.units.includes(unit)) {
 		if (stats.provisionedOnly && !(FIXED_UNIT(unit) && !USAGE_UNIT(unit))) stats.provisionedOnly = false;
 		if (stats.units.length < 6) stats.units.push(detach(unit));
 	}
-	if (stats.rows === 1 && ADDRESS_OR_DISK_PATTERN.test(row.resourceId)) stats.diskOrAddress = true;
-	if (!stats.diskOrAddress && (ADDRESS_OR_DISK(row.resourceType) || ADDRESS_OR_DISK_PATTERN.test(row.description))) stats.diskOrAddress = true;
+	if (!stats.diskOrAddress && (ADDRESS_OR_DISK(row.resourceType) || ADDRESS_OR_DISK_PATTERN.test(row.resourceId) || ADDRESS_OR_DISK_PATTERN.test(row.description))) stats.diskOrAddress = true;
 	if (!stats.instance && COMPUTE(row.serviceCategory) && (INSTANCE_TYPE(row.resourceType) || row.resourceId.startsWith('i-'))) stats.instance = true;
-	if (COMPUTE_OR_DATABASE(row.serviceCategory) && HOURS(unit) && !row.commitmentDiscountId && ON_DEMAND_PRICING(row.pricingCategory)) {
+	stats.shape = {
+		unit: detach(unit),
+		pricingCategory: detach(row.pricingCategory),
+		commitmentDiscountId: detach(row.commitmentDiscountId),
+		serviceCategory: detach(row.serviceCategory),
+		resourceType: detach(row.resourceType),
+		onDemand: COMPUTE_OR_DATABASE(row.serviceCategory) && HOURS(unit) && !row.commitmentDiscountId && ON_DEMAND_PRICING(row.pricingCategory),
+		computeHours: isComputeHours(row),
+	};
+	return stats.shape;
+}
+
+/**
+ * Folds one billed row into its resource's facts; returns whether the row is compute hours.
+ * (A resource's disk-or-address nature is read from its id, type and the description of the
+ * first row of each pricing shape.)
+ */
+export function observe(stats: ResourceStats, row: RowFacts, day: number, billed: Amount): boolean {
+	stats.rows++;
+	stats.billed.addAmount(billed);
+	const shape = shapeOf(stats, row);
+	if (shape.onDemand) {
 		stats.onDemand ??= new DecimalSum();
 		stats.onDemand.addAmount(billed);
 		(stats.onDemandDays ??= new OnDemandDays(day)).add(day);
 	}
+	return shape.computeHours;
 }
+
 
 /** A small set of days: most resources have a few of a month's days, so two words of bits. */
 export class OnDemandDays {
@@ -149,29 +207,27 @@ export interface RuleInput {
 	money: (sum: DecimalSum, currency: string) => number;
 }
 
-export function findCandidates(input: RuleInput): SavingsCandidate[] {
-	const out: SavingsCandidate[] = [];
-	const money = (s: DecimalSum, currency: string) => input.money(s, currency);
+/** The `top` largest candidates (by spend): the rule is decided for every resource, the evidence written for those kept. */
+export function findCandidates(input: RuleInput, top = Infinity): SavingsCandidate[] {
+	const found: Array<{ spend: number; make: () => SavingsCandidate }> = [];
 	for (const r of input.resources) {
-		const spend = money(r.billed, r.currency);
+		const spend = input.money(r.billed, r.currency);
 		if (!(spend > 0)) continue;
-		const base = { provider: r.provider, service: r.service, resourceId: r.id };
+		const base = () => ({ provider: r.provider, service: r.service, resourceId: r.id });
 		const billedDays = r.onDemandDays?.size ?? 0;
 		if (r.onDemand && billedDays >= Math.max(1, input.days / 2)) {
-			out.push({ kind: 'commitment', ...base, spend: money(r.onDemand, r.currency), evidence: `on-demand hours on ${billedDays} of ${input.days} days, no commitment discount` });
-			continue;
-		}
-		if (r.diskOrAddress && !input.computeAccounts.has(r.subAccount)) {
-			out.push({ kind: 'orphaned', ...base, spend, evidence: `${r.resourceType || 'disk/address'} billed in sub-account ${r.subAccount || '(none)'} that has no compute hours` });
-			continue;
-		}
-		if (!r.instance && r.provisionedOnly) {
-			out.push({ kind: 'idle', ...base, spend, evidence: `only provisioned time/capacity billed (${r.units.join(', ')}), no usage charges` });
+			const onDemand = input.money(r.onDemand, r.currency);
+			found.push({ spend: onDemand, make: () => ({ kind: 'commitment', ...base(), spend: onDemand, evidence: `on-demand hours on ${billedDays} of ${input.days} days, no commitment discount` }) });
+		} else if (r.diskOrAddress && !input.computeAccounts.has(r.subAccount)) {
+			found.push({ spend, make: () => ({ kind: 'orphaned', ...base(), spend, evidence: `${r.resourceType || 'disk/address'} billed in sub-account ${r.subAccount || '(none)'} that has no compute hours` }) });
+		} else if (!r.instance && r.provisionedOnly) {
+			found.push({ spend, make: () => ({ kind: 'idle', ...base(), spend, evidence: `only provisioned time/capacity billed (${r.units.join(', ')}), no usage charges` }) });
 		}
 	}
 	for (const e of input.egress) {
-		const spend = money(e.spend, e.currency);
-		if (spend > 0) out.push({ kind: 'network', provider: e.provider, service: e.service, resourceId: '', spend, evidence: 'data transfer out to the internet or other regions' });
+		const spend = input.money(e.spend, e.currency);
+		if (spend > 0) found.push({ spend, make: () => ({ kind: 'network', provider: e.provider, service: e.service, resourceId: '', spend, evidence: 'data transfer out to the internet or other regions' }) });
 	}
-	return out.sort((a, b) => b.spend - a.spend);
+	found.sort((a, b) => b.spend - a.spend);
+	return found.slice(0, top).map((c) => c.make());
 }
