@@ -9,6 +9,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { aggregateFocusStream, type ReadOptions } from '../../shared/finops/focus.ts';
 import { guardedFetch } from '../../shared/net/guarded-fetch.ts';
 import { FetchRefused } from '../../shared/net/url-guard.ts';
+import { parseJson } from '../../shared/json.ts';
 import { ParameterError } from '../../shared/parameter-error.ts';
 import { allowListField, readGuard } from './guard-fields.ts';
 import type { EvidenceOperation } from './operation.ts';
@@ -55,7 +56,7 @@ const properties: INodeProperties[] = [
 		name: 'outputField',
 		type: 'string',
 		default: 'focus',
-		description: 'Field the aggregate goes into; give the cost specialists {{ $json.focus }} as their input',
+		description: 'Field the aggregate goes into, for the cost specialists to read as their input',
 	},
 	{
 		displayName: 'Options',
@@ -94,7 +95,7 @@ const properties: INodeProperties[] = [
 				displayName: 'Max Size (MB)',
 				name: 'maxSizeMb',
 				type: 'number',
-				default: LIMITS.maxSizeMb,
+				default: 4096,
 				typeOptions: { minValue: 0.001, numberPrecision: 3 },
 				description: 'Largest export downloaded (compressed size); a larger one is refused while it streams',
 			},
@@ -105,7 +106,7 @@ const properties: INodeProperties[] = [
 				default: 'USD',
 				description: 'Currency the exchange rates convert into (used only with rates)',
 			},
-			{ displayName: 'Timeout (Seconds)', name: 'timeoutSeconds', type: 'number', default: LIMITS.timeoutSeconds, typeOptions: { minValue: 1 } },
+			{ displayName: 'Timeout (Seconds)', name: 'timeoutSeconds', type: 'number', default: 900, typeOptions: { minValue: 1 } },
 			{
 				displayName: 'Top N',
 				name: 'top',
@@ -152,11 +153,9 @@ function readRates(value: unknown): Record<string, string | number> | undefined 
 	if (value === undefined || value === '' || value === null) return undefined;
 	let parsed: unknown = value;
 	if (typeof value === 'string') {
-		try {
-			parsed = JSON.parse(value) as unknown;
-		} catch {
-			throw new ParameterError('Exchange Rates is not valid JSON. Fix: write rates as { "EUR": "1.08" } (units of the report currency per unit)');
-		}
+		const read = parseJson(value);
+		if (!read.ok) throw new ParameterError(`Exchange Rates is not valid JSON (${read.error}). Fix: write rates as { "EUR": "1.08" } (units of the report currency per unit)`);
+		parsed = read.value;
 	}
 	if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
 		throw new ParameterError('Exchange Rates must be an object of currency codes to rates. Fix: write rates as { "EUR": "1.08" }');

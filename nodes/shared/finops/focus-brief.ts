@@ -4,6 +4,7 @@
  * is the aggregate (from Evidence Fetch's FOCUS operation) or, for small exports, the export
  * text itself, aggregated here once and shared by every specialist of the node.
  */
+import { parseJson } from '../json.ts';
 import { ParameterError } from '../parameter-error.ts';
 import type { FocusOptions } from './focus-aggregator.ts';
 import { aggregateFocusText } from './focus-reader.ts';
@@ -48,12 +49,9 @@ let lastText: { text: string; options: string; aggregate: FocusAggregate } | nul
 /** The aggregate a billing input carries, or the aggregate of the export text it is. */
 export function readBillingInput(input: string, options: FocusOptions = {}): FocusAggregate {
 	if (AGGREGATE_MARK.test(input.slice(0, 2000))) {
-		let parsed: unknown;
-		try {
-			parsed = JSON.parse(input);
-		} catch (error) {
-			throw new ParameterError(`The FOCUS aggregate does not parse (${(error as Error).message}). Fix: pass the FOCUS output of Evidence Fetch unchanged, e.g. {{ $json.focus }}`);
-		}
+		const read = parseJson(input);
+		if (!read.ok) throw new ParameterError(`The FOCUS aggregate does not parse (${read.error}). Fix: pass the FOCUS output of Evidence Fetch unchanged, e.g. {{ $json.focus }}`);
+		const parsed = read.value;
 		const found = isAggregate(parsed) ? parsed : Object.values(parsed as object).find(isAggregate);
 		if (!found || found.version !== 1 || !Array.isArray(found.summaries)) {
 			throw new ParameterError('The input names a FOCUS aggregate but is not one this version reads. Fix: pass the FOCUS output of Evidence Fetch unchanged, e.g. {{ $json.focus }}');

@@ -14,6 +14,7 @@ import { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import * as zlib from 'node:zlib';
 import { parquetMetadataAsync, parquetScan, parquetSchema, type AsyncBuffer, type Compressors } from 'hyparquet';
+import { parseJson } from '../json.ts';
 import { ParameterError } from '../parameter-error.ts';
 import { CsvTokenizer } from './csv-tokenizer.ts';
 import { FocusAggregator, type FocusOptions } from './focus-aggregator.ts';
@@ -161,13 +162,10 @@ export function aggregateFocusText(text: string, options: FocusOptions & { name?
 }
 
 function parseJsonArray(text: string): unknown[] {
-	try {
-		const value = JSON.parse(text) as unknown;
-		if (Array.isArray(value)) return value;
-	} catch (error) {
-		throw new ParameterError(`The billing data looks like JSON but does not parse (${(error as Error).message}). Fix: send a FOCUS CSV export or a JSON array of FOCUS rows`);
-	}
-	throw new ParameterError('The billing data is JSON but not an array of rows. Fix: send a JSON array of FOCUS rows');
+	const read = parseJson(text);
+	if (!read.ok) throw new ParameterError(`The billing data looks like JSON but does not parse (${read.error}). Fix: send a FOCUS CSV export or a JSON array of FOCUS rows`);
+	if (!Array.isArray(read.value)) throw new ParameterError('The billing data is JSON but not an array of rows. Fix: send a JSON array of FOCUS rows');
+	return read.value;
 }
 
 function* parseNdjsonLines(text: string): Generator<unknown> {
@@ -180,12 +178,9 @@ function* parseNdjsonLines(text: string): Generator<unknown> {
 }
 
 function parseNdjsonLine(raw: string, line: number): unknown {
-	try {
-		return JSON.parse(raw) as unknown;
-	} catch {
-		// Counted as a rejected row by the feed (not an object), with the line as its example.
-		return `line ${line}: ${raw.slice(0, 40)}`;
-	}
+	const read = parseJson(raw);
+	// A line that does not parse is counted as a rejected row by the feed (not an object), with the line as its example.
+	return read.ok ? read.value : `line ${line}: ${raw.slice(0, 40)}`;
 }
 
 /** Bytes from a stream, counted, with a look at the first ones before anything is consumed. */
@@ -227,21 +222,33 @@ async function* gunzip(source: AsyncIterable<Uint8Array>, compressed: { bytes: n
 	const inflate = zlib.createGunzip();
 	input.on('error', (error) => inflate.destroy(error));
 	input.pipe(inflate);
+	const chunks = inflate[Symbol.asyncIterator]();
 	try {
-		for await (const chunk of inflate) yield chunk as Buffer;
-	} catch (error) {
-		if (error instanceof ParameterError || (error as Error).name === 'AbortError') throw error;
-		const code = (error as NodeJS.ErrnoException).code;
-		if (code?.startsWith('Z_') || /gzip|inflate|header|end of file/i.test((error as Error).message)) {
-			throw new ParameterError(
-				`The export is gzip-compressed but does not decompress (${(error as Error).message}) after ${compressed.bytes} compressed bytes. Fix: the file is truncated or corrupt; export or download it again`,
+		for (;;) {
+			const next = await chunks.next().then(
+				(r) => r,
+				(error: unknown) => ({ failed: gzipFailure(error, compressed.bytes) }),
 			);
+			if ('failed' in next) throw next.failed;
+			if (next.done) return;
+			yield next.value as Buffer;
 		}
-		throw error;
 	} finally {
 		input.destroy();
 		inflate.destroy();
 	}
+}
+
+/** What a failed decompression means for the user: zlib's own errors say the file is damaged. */
+function gzipFailure(error: unknown, compressedBytes: number): Error {
+	const e = error as NodeJS.ErrnoException;
+	if (error instanceof ParameterError || e.name === 'AbortError') return e;
+	if (e.code?.startsWith('Z_') || /gzip|inflate|header|end of file/i.test(e.message)) {
+		return new ParameterError(
+			`The export is gzip-compressed but does not decompress (${e.message}) after ${compressedBytes} compressed bytes. Fix: the file is truncated or corrupt; export or download it again`,
+		);
+	}
+	return e;
 }
 
 /** Aggregates an export arriving as a stream of bytes (an HTTP body, n8n binary data). */
@@ -391,36 +398,42 @@ const COMPRESSORS: Compressors = {
 async function aggregateParquetFile(path: string, options: ReadOptions, info: StreamInfo): Promise<FocusAggregate> {
 	const handle = await open(path, 'r');
 	try {
-		const file = fileBuffer(handle, (await handle.stat()).size);
-		let metadata;
-		try {
-			metadata = await parquetMetadataAsync(file);
-		} catch (error) {
-			throw new ParameterError(`The export starts like Parquet but its footer does not read (${(error as Error).message}). Fix: the file is truncated or corrupt; export or download it again`);
-		}
-		const names = parquetSchema(metadata).children.map((c) => c.element.name);
-		const header = matchHeader(names, { currencyGiven: Boolean(options.defaultCurrency) });
-		// Only the columns the aggregation reads, in the order of the row array handed to it.
-		const wanted: string[] = [];
-		const columns = {} as ColumnMap;
-		for (const field of FIELD_NAMES) columns[field] = header.names[field] === undefined ? -1 : wanted.push(header.names[field]!) - 1;
-		const agg = new FocusAggregator({ ...header, columns }, options);
-		const scan = await parquetScan({ file, metadata, columns: wanted, compressors: COMPRESSORS });
-		const row = new Array<unknown>(wanted.length);
-		for (const range of scan.ranges) {
-			options.signal?.throwIfAborted();
-			const data = await Promise.all(wanted.map((column) => scan.readColumn({ column, rowStart: range.rowStart, rowEnd: range.rowEnd })));
-			const count = range.rowEnd - range.rowStart;
-			for (let i = 0; i < count; i++) {
-				for (let k = 0; k < data.length; k++) row[k] = data[k][i];
-				agg.addRow(row);
-			}
-		}
-		return finish(agg, streamSource(agg.header, 'parquet', info));
-	} catch (error) {
-		if (error instanceof ParameterError) throw error;
-		throw new ParameterError(`The Parquet export could not be read (${(error as Error).message}). Fix: export it again, or choose gzip CSV for the export`);
+		return await readParquet(handle, options, info).then(
+			(aggregate) => aggregate,
+			(error: unknown) =>
+				Promise.reject(
+					error instanceof ParameterError ? error : new ParameterError(`The Parquet export could not be read (${(error as Error).message}). Fix: export it again, or choose gzip CSV for the export`),
+				),
+		);
 	} finally {
 		await handle.close();
 	}
+}
+
+async function readParquet(handle: FileHandle, options: ReadOptions, info: StreamInfo): Promise<FocusAggregate> {
+	const file = fileBuffer(handle, (await handle.stat()).size);
+	const metadata = await parquetMetadataAsync(file).then(
+		(m) => m,
+		(error: unknown) => new ParameterError(`The export starts like Parquet but its footer does not read (${(error as Error).message}). Fix: the file is truncated or corrupt; export or download it again`),
+	);
+	if (metadata instanceof ParameterError) throw metadata;
+	const names = parquetSchema(metadata).children.map((c) => c.element.name);
+	const header = matchHeader(names, { currencyGiven: Boolean(options.defaultCurrency) });
+	// Only the columns the aggregation reads, in the order of the row array handed to it.
+	const wanted: string[] = [];
+	const columns = {} as ColumnMap;
+	for (const field of FIELD_NAMES) columns[field] = header.names[field] === undefined ? -1 : wanted.push(header.names[field]!) - 1;
+	const agg = new FocusAggregator({ ...header, columns }, options);
+	const scan = await parquetScan({ file, metadata, columns: wanted, compressors: COMPRESSORS });
+	const row = new Array<unknown>(wanted.length);
+	for (const range of scan.ranges) {
+		options.signal?.throwIfAborted();
+		const data = await Promise.all(wanted.map((column) => scan.readColumn({ column, rowStart: range.rowStart, rowEnd: range.rowEnd })));
+		const count = range.rowEnd - range.rowStart;
+		for (let i = 0; i < count; i++) {
+			for (let k = 0; k < data.length; k++) row[k] = data[k][i];
+			agg.addRow(row);
+		}
+	}
+	return finish(agg, streamSource(agg.header, 'parquet', info));
 }
