@@ -74,6 +74,7 @@ export async function focusBenchmark(options: FocusBenchOptions): Promise<void> 
 	console.log(`  duckdb: ${secs(duck)}, peak RSS ${duck.peakRssMb} MB   (same totals with DECIMAL(38,10) casts; time ratio ours/duckdb ${(ours.ms / duck.ms).toFixed(2)})`);
 	console.log(`  totals: ${compare(ours, duck)}`);
 
+	if (options.gzipRows <= 0) return;
 	const gz = await input(options, options.gzipRows, true);
 	const oursGz = run(gz, 'ours');
 	const duckGz = run(gz, 'duckdb');
