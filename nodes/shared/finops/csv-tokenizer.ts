@@ -64,7 +64,7 @@ export class CsvTokenizer {
 		}
 		// A copy, not a view on the chunk: it is kept past this row.
 		const value = detach(buf.slice(start, end));
-		if (recent.length >= 8) recent.pop();
+		if (recent.length >= 16) recent.pop();
 		recent.unshift(value);
 		return value;
 	}

@@ -77,7 +77,7 @@ class CsvFeed {
 			this.width = count;
 			this.tokenizer!.want(Object.values(header.columns), count);
 			const c = header.columns;
-			this.tokenizer!.intern([c.provider, c.currency, c.chargeCategory, c.service, c.serviceCategory, c.pricingUnit, c.pricingCategory, c.resourceType, c.subAccount, c.commitmentDiscountId]);
+			this.tokenizer!.intern([c.provider, c.currency, c.chargeCategory, c.service, c.serviceCategory, c.pricingUnit, c.pricingCategory, c.resourceType, c.commitmentDiscountId]);
 			return;
 		}
 		if (problem) return this.agg.rejectRow(problem, `${count} fields`);
