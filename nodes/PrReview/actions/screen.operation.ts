@@ -76,7 +76,9 @@ export const screenOperation: ReviewOperation = {
 
 		const store = await openReviewStore(ctx, itemIndex);
 		const { pr, trigger } = screening;
-		const claim = await store.claim(deliveryKey(delivery.id), WINDOWS.delivery, 'running');
+		// Held only while the review runs; Record Review keeps it for the delivery window once the review ends,
+		// so a run that crashed does not refuse GitHub's redelivery for days.
+		const claim = await store.claim(deliveryKey(delivery.id), WINDOWS.running, 'running');
 		if (!claim.first) return ignore('replay', `Delivery ${delivery.id} was already received (${claim.value})`, pr);
 		if (pr.headSha && trigger !== 'base_changed') {
 			const head = await store.claim(headKey(pr.repo, pr.number, pr.headSha), WINDOWS.running, 'running');

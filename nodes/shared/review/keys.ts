@@ -11,7 +11,7 @@ const DAY = 24 * HOUR;
 export const WINDOWS = {
 	/** GitHub keeps a delivery's id on redelivery; a finished review holds it this long. */
 	delivery: 7 * DAY,
-	/** While a review runs, its claim on the head commit expires after this (a crashed run frees it). */
+	/** While a review runs, its claims on the delivery and the head commit expire after this (a crashed run frees them). */
 	running: 1 * HOUR,
 	/** A reviewed head commit is not reviewed again for this long (reopened, replays). */
 	reviewed: 30 * DAY,
