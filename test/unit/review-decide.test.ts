@@ -4,6 +4,8 @@
  * suggestions; the threshold and cross-reviewer de-duplication.
  */
 import { describe, expect, it } from 'vitest';
+import { COORDINATOR_MODES } from '../../nodes/shared/coordinator/modes.ts';
+import { checkQuorum } from '../../nodes/shared/coordinator/quorum.ts';
 import { DEFAULT_CONFIG } from '../../nodes/shared/review/config.ts';
 import { placeFindings, quiet } from '../../nodes/shared/review/comments.ts';
 import { COMMENT_MARKER, decideReview } from '../../nodes/shared/review/decide.ts';
@@ -178,5 +180,27 @@ describe('findings on the lines', () => {
 		expect(d.newFindings.map((x: Finding) => x.title)).toEqual(['Naming']);
 		expect(d.review!.comments).toHaveLength(1);
 		expect(d.comment).toMatch(/### New since 0000000 \(1\)[\s\S]*Naming[\s\S]*### Still open from earlier reviews \(1\)[\s\S]*Hard-coded secret/);
+	});
+});
+
+describe('the Coordinator\'s own review mode fails closed too', () => {
+	const outcome = (agent: string, findings: unknown[], status: 'success' | 'failed' = 'success') => ({ agent, role: `review.${agent}`, status, findings: status === 'success' ? { summary: '', findings } : null });
+	const critical = { severity: 'critical', title: 'SQL injection', file: 'src/db.ts', line: 3, detail: 'd', suggestion: 's' };
+
+	it('the lead dropping or downgrading a critical finding does not change the verdict', () => {
+		const outcomes = [outcome('security', [critical]), outcome('style', [])];
+		const quorum = checkQuorum(outcomes as never, { kind: 'majority' });
+		for (const leadFindings of [[], [{ ...critical, severity: 'low', reviewers: ['security'] }], [{ ...critical, title: 'Query style', severity: 'info', reviewers: ['security'] }]]) {
+			const out = COORDINATOR_MODES.review.finalize({ summary: 'fine', findings: leadFindings }, { quorum, blockingSeverity: 'critical', topN: 10 });
+			expect(out.verdict).toMatchObject({ state: 'failure', description: '1 critical issue found' });
+		}
+	});
+
+	it('a failed security reviewer with four clean others is error, not "No issues found"', () => {
+		const outcomes = [outcome('security', [], 'failed'), outcome('performance', []), outcome('style', []), outcome('tests', []), outcome('documentation', [])];
+		const quorum = checkQuorum(outcomes as never, { kind: 'majority' });
+		const out = COORDINATOR_MODES.review.finalize({ summary: 'fine', findings: [] }, { quorum, blockingSeverity: 'critical', topN: 10 });
+		expect(out.verdict).toMatchObject({ state: 'error', description: 'Required reviewer failed: security (failed); no verdict' });
+		expect(out.comment).toContain('⚠️ no verdict');
 	});
 });
