@@ -104,11 +104,18 @@ describe('real n8n: PR review pipeline', () => {
 			{ id: 'githubReviewBot', name: 'GitHub Review Bot', type: 'githubApi', data: { server: githubUrl, user: 'review-bot', accessToken: 'ghp_test_token' } },
 			{ id: 'githubWebhookSecret', name: 'GitHub Webhook Secret', type: 'crypto', data: { hmacSecret: SECRET } },
 		]);
-		n8n.importWorkflows([wf, budget]);
+		const secure = configure(JSON.parse(JSON.stringify(wf)) as Workflow, { variant: 'high-security' });
+		secure.id = 'agentSwarmPrReviewHighSecurity';
+		secure.name += ' (high security)';
+		const secureHook = nodeNamed(secure, 'GitHub Pull Request');
+		secureHook.parameters.path = 'github-pr-secure';
+		secureHook.webhookId = '275cfa31-af1c-5d26-9ac4-000000000002';
+		n8n.importWorkflows([wf, budget, secure]);
 		await n8n.start();
 		url = n8n.url;
 		await n8n.waitForWebhook('github-pull-request');
 		await n8n.waitForWebhook('github-pr-tiny-budget');
+		await n8n.waitForWebhook('github-pr-secure');
 		rest = await n8n.login();
 	});
 
@@ -390,5 +397,17 @@ describe('real n8n: PR review pipeline', () => {
 		const final = await settle(sha(33));
 		expect(final?.state).toBe('error');
 		expect(sim.messageRequests()).toHaveLength(0);
+	});
+
+	it('high-security variant: four security specialists on the deep tier, each required', async () => {
+		sim.reset();
+		sim.script({ match: { contains: 'You are the Supply Chain Reviewer' }, behaviour: { kind: 'error', status: 400, errorType: 'invalid_request_error', message: 'bad request' } });
+		quietReviewers();
+		const pr = openPr({ number: 34, headSha: sha(34) }, [file('src/db.ts', DB_TS)]);
+		await deliver('pull_request', pullRequestEvent('opened', pr), { path: 'github-pr-secure' });
+		expect(await settle(sha(34))).toMatchObject({ state: 'error', description: expect.stringContaining('security_supply_chain') });
+		const specialists = sim.messageRequests().filter(reviewerOf);
+		expect(new Set(specialists.map(reviewerOf))).toEqual(new Set(['Injection Reviewer', 'Access Control Reviewer', 'Secrets and Crypto Reviewer', 'Supply Chain Reviewer']));
+		expect(new Set(specialists.map((r) => r.model))).toEqual(new Set(['claude-opus-5-5']));
 	});
 });

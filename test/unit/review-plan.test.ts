@@ -4,7 +4,8 @@ import { DEFAULT_CONFIG, loadRepoConfig } from '../../nodes/shared/review/config
 import { fileKind, packForReviewer, selectFiles, tokensOf, type ChangedFile } from '../../nodes/shared/review/files.ts';
 import { planReview, type PlanInput } from '../../nodes/shared/review/plan.ts';
 import { pullRequestRef } from '../../nodes/shared/review/screening.ts';
-import { REVIEWER_NAMES, REVIEW_VARIANTS } from '../../nodes/shared/review/variants.ts';
+import { chooseReviewers, isRequired, REVIEWER_NAMES, REVIEW_VARIANTS } from '../../nodes/shared/review/variants.ts';
+import { findRole } from '../../nodes/shared/roles/index.ts';
 import { pullRequest } from '../fixtures/github/webhooks.ts';
 
 const HEAD = '1'.repeat(40);
@@ -149,5 +150,18 @@ describe('planning a review', () => {
 		expect(r.plan.ignored).toEqual(['src/b.ts']);
 		expect(r.plan.configChangedInPr).toBe(true);
 		expect(r.plan.configSource).toBe('file');
+	});
+});
+
+describe('reviewer sets', () => {
+	it('variants are data; the repository switches reviewers on and off; unknown names are reported', () => {
+		expect(chooseReviewers(REVIEW_VARIANTS.standard, {}).reviewers).toEqual(['security', 'performance', 'style', 'tests', 'documentation']);
+		expect(chooseReviewers(REVIEW_VARIANTS.budget, { accessibility: true, style: false }).reviewers).toEqual(['security', 'accessibility']);
+		expect(chooseReviewers(REVIEW_VARIANTS.standard, { lint: true })).toMatchObject({ unknown: ['lint'] });
+		expect(REVIEW_VARIANTS['high-security']).toMatchObject({ tier: 'deep', leadTier: 'deep' });
+		// "security" as a required reviewer covers the focused security reviewers.
+		expect(REVIEW_VARIANTS['high-security'].reviewers.every((r) => isRequired(r, ['security']))).toBe(true);
+		expect(isRequired('style', ['security'])).toBe(false);
+		for (const name of REVIEWER_NAMES) expect(findRole(`review.${name}`)).toBeDefined();
 	});
 });
