@@ -13,6 +13,7 @@ import { N8nInstance, packPackage } from '../../scripts/lib/n8n-instance.ts';
 import { configure, nodeNamed, readWorkflow } from '../../scripts/lib/workflows.ts';
 import { ClaudeSimulator } from '../../simulator/server.ts';
 import { sampleIncident } from '../helpers/incident.ts';
+import { billedUsage } from '../helpers/simulator.ts';
 import { parseExposition, total } from '../helpers/prometheus.ts';
 import { TEST_KEY } from '../helpers/simulator.ts';
 import { StandIn } from '../helpers/stand-in.ts';
@@ -153,7 +154,7 @@ describe('real n8n in queue mode: main + 2 workers, Redis, Postgres', () => {
 
 	it('holds the shared daily budget across both workers', async () => {
 		const prices = priceTable();
-		const spent = sim.messageRequests().reduce((n, r) => n + (r.usage && r.model ? (costOf({ ...r.usage }, r.model, prices) ?? 0) : 0), 0);
+		const spent = sim.messageRequests().reduce((n, r) => n + (r.usage && r.model ? (costOf(billedUsage(r), r.model, prices) ?? 0) : 0), 0);
 		const ledger = new RedisLedger(redis, `${PREFIX}:`);
 		const bucket = bucketFor({ scope: `service:queue-${RUN}`, window: 'day', maxUsd: BUDGET_USD }, new Date(), 'x');
 		const usage = (await ledger.usage([bucket.id]))[bucket.id];
