@@ -66,10 +66,10 @@ async function push(ctx: IExecuteFunctions): Promise<IDataObject> {
 	const groupings: Record<string, string> = { instance: processId() };
 	for (const { name, value } of labels) if (name) groupings[name] = value;
 	const gateway = new Pushgateway(url, { timeout: 10_000 }, processMetrics.registry);
-	try {
-		await gateway.push({ jobName, groupings });
-	} catch (error) {
-		throw new OperationError('push_failed', `Push to ${url} failed: ${(error as Error).message}`);
-	}
+	const failure = await gateway.push({ jobName, groupings }).then(
+		() => undefined,
+		(error: unknown) => error as Error,
+	);
+	if (failure) throw new OperationError('push_failed', `Push to ${url} failed: ${failure.message}`);
 	return { pushed: true, url, jobName, groupings };
 }

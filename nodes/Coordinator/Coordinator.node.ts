@@ -28,7 +28,7 @@ export class Coordinator implements INodeType {
 			// The user's own n8n Anthropic credential, chosen explicitly under "Credential Type", so
 			// nobody stores the key twice (issue 13). n8n's community lint flags any credential from
 			// outside the package; here the reuse is the feature, and only the key and base URL are read.
-			// eslint-disable-next-line @n8n/community-nodes/no-credential-reuse
+			// eslint-disable-next-line @n8n/community-nodes/no-credential-reuse, @n8n/community-nodes/valid-credential-references
 			{ name: 'anthropicApi', required: true, displayOptions: { show: { authentication: ['anthropicApi'] } } },
 			{ name: 'agentSwarmRedisApi', required: true, displayOptions: { show: { budgetStore: ['redis'] } }, testedBy: 'agentSwarmRedisTest' },
 		],

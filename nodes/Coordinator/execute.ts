@@ -5,6 +5,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { createClaudeClient } from '../shared/claude/client.ts';
 import { AgentError } from '../shared/claude/errors.ts';
+import { causeOf, redactedResponse } from '../shared/claude/failure-cause.ts';
 import { findMode } from '../shared/coordinator/modes.ts';
 import { runCoordinator, type CoordinatorResult, type ModeChoice } from '../shared/coordinator/run-coordinator.ts';
 import type { QuorumRule } from '../shared/coordinator/quorum.ts';
@@ -42,7 +43,7 @@ export async function executeCoordinator(ctx: IExecuteFunctions): Promise<INodeE
 				settings,
 				{ signal, gate: await readBudgetGuard(ctx, 0, settings.prices, settings.selection.tierModels) },
 			);
-			if (result.status !== 'success' && !ctx.continueOnFail()) throw failure(result);
+			if (result.status !== 'success' && !ctx.continueOnFail()) throw failure(result, settings.secrets);
 			return result as unknown as IDataObject;
 		},
 		{
@@ -70,8 +71,11 @@ function readQuorum(ctx: IExecuteFunctions): QuorumRule {
 }
 
 /** Without Continue On Fail a decision that could not be made stops the node, saying why. */
-function failure(result: CoordinatorResult): Error {
+function failure(result: CoordinatorResult, secrets: string[]): Error {
 	if (result.status === 'insufficient_evidence') return new ParameterError(`Not enough evidence to decide: ${result.error?.message}`);
 	const error = result.error ?? { type: 'server_error', message: 'unknown failure' };
-	return new AgentError(error.type as AgentError['type'], `Coordinator failed (${error.type}): ${error.message}`, { requestId: error.request_id });
+	return new AgentError(error.type as AgentError['type'], `Coordinator failed (${error.type}): ${error.message}`, {
+		requestId: error.request_id,
+		httpResponse: redactedResponse(causeOf(result), secrets),
+	});
 }

@@ -91,20 +91,20 @@ export const specialistProperties: INodeProperties[] = [
 				name: 'specialist',
 				values: [
 					{
-						displayName: 'Input',
-						name: 'input',
-						type: 'string',
-						default: '',
-						placeholder: '={{ $json.metrics }}',
-						description: "What this specialist analyses. Empty: the item's field named in the role.",
-					},
-					{
 						displayName: 'Effort',
 						name: 'effort',
 						type: 'options',
 						default: 'node',
 						description: 'How much this specialist thinks before answering; billed as output',
 						options: [{ name: "Node's Setting", value: 'node' }, { name: "Role's Default", value: 'role', description: 'Fast roles low, the others medium' }, ...effortLevelOptions],
+					},
+					{
+						displayName: 'Input',
+						name: 'input',
+						type: 'string',
+						default: '',
+						placeholder: '={{ $json.metrics }}',
+						description: "What this specialist analyses. Empty: the item's field named in the role.",
 					},
 					{
 						displayName: 'Model Tier',

@@ -9,6 +9,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import type { AgentSettings } from '../shared/agent-settings.ts';
 import { createClaudeClient } from '../shared/claude/client.ts';
 import { AgentError } from '../shared/claude/errors.ts';
+import { causeOf, redactedResponse } from '../shared/claude/failure-cause.ts';
 import { processMetrics, recordTask, tasksInItem } from '../shared/metrics/agent-metrics.ts';
 import { parseEffortChoice } from '../shared/models/effort.ts';
 import { readBudgetGuard } from '../shared/n8n/budget-fields.ts';
@@ -67,7 +68,7 @@ export async function executeSpecialists(ctx: IExecuteFunctions): Promise<INodeE
 					limit(async (): Promise<IDataObject> => {
 						if ('problem' in member) return { ...member.problem, run };
 						const result = await runSpecialist(client, member.task, planned.settings, { signal, gate }, observer);
-						if (result.status === 'failed' && !continueOnFail) throw specialistFailure(result);
+						if (result.status === 'failed' && !continueOnFail) throw specialistFailure(result, secrets);
 						return { ...(result as unknown as IDataObject), run, ...(observer ? { metricsRecorded: true } : {}) };
 					}),
 				),
@@ -84,9 +85,12 @@ export async function executeSpecialists(ctx: IExecuteFunctions): Promise<INodeE
 }
 
 /** Stops the node (Continue On Fail off) with the specialist named and its request id kept. */
-function specialistFailure(result: SpecialistResult): AgentError {
+function specialistFailure(result: SpecialistResult, secrets: string[]): AgentError {
 	const error = result.error!;
-	return new AgentError(error.type as AgentError['type'], `Specialist "${result.agent}" failed (${error.type}): ${error.message}`, { requestId: error.request_id });
+	return new AgentError(error.type as AgentError['type'], `Specialist "${result.agent}" failed (${error.type}): ${error.message}`, {
+		requestId: error.request_id,
+		httpResponse: redactedResponse(causeOf(result), secrets),
+	});
 }
 
 /** Counts calls in this process's agent metrics while they run (active agents) and when done. */
@@ -128,24 +132,31 @@ async function planItem(ctx: IExecuteFunctions, i: number, json: IDataObject, se
 	return { settings, members: members.map((member, m) => planMember(member, m, json, settings, context)) };
 }
 
-/** One member's task, or its own failed item when only this member cannot run. */
+/** One member's task, or its own failed item when only this member cannot run (a ParameterError). */
 function planMember(member: MemberParams, m: number, json: IDataObject, settings: AgentSettings, context: SpecialistTask['context']): PlannedMember {
 	const agent = member.name?.trim() || member.role;
+	const planned = attempt(() => ({
+		...resolveRole(member, m),
+		agent,
+		input: resolveInput(member, json, m),
+		context,
+		selection: member.tier && member.tier !== 'node' ? { ...settings.selection, tier: member.tier as 'auto' } : settings.selection,
+		effort: member.effort && member.effort !== 'node' ? parseEffortChoice(member.effort, `${where(m)}: Effort`) : settings.effort,
+	}));
+	if (planned.ok) return { task: planned.value };
+	return { problem: { agent, role: member.role, status: 'failed', findings: null, error: { type: 'input', message: planned.error.message } } };
+}
+
+/** Runs `plan`, returning a ParameterError as a value; any other error propagates. */
+function attempt<T>(plan: () => T): { ok: true; value: T } | { ok: false; error: ParameterError } {
+	let outcome: { ok: true; value: T } | { ok: false; error: unknown };
 	try {
-		return {
-			task: {
-				...resolveRole(member, m),
-				agent,
-				input: resolveInput(member, json, m),
-				context,
-				selection: member.tier && member.tier !== 'node' ? { ...settings.selection, tier: member.tier as 'auto' } : settings.selection,
-				effort: member.effort && member.effort !== 'node' ? parseEffortChoice(member.effort, `${where(m)}: Effort`) : settings.effort,
-			},
-		};
+		outcome = { ok: true, value: plan() };
 	} catch (error) {
-		if (!(error instanceof ParameterError)) throw error;
-		return { problem: { agent, role: member.role, status: 'failed', findings: null, error: { type: 'input', message: error.message } } };
+		outcome = { ok: false, error };
 	}
+	if (outcome.ok || outcome.error instanceof ParameterError) return outcome as { ok: true; value: T } | { ok: false; error: ParameterError };
+	throw outcome.error;
 }
 
 function where(m: number): string {

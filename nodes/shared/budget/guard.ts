@@ -73,13 +73,14 @@ export class BudgetGuard implements SpendGate {
 					microUsd: toMicroUsd(costOf(usage, hold.model, this.options.prices) ?? 0),
 				}
 			: { tokens: 0, microUsd: 0 };
-		try {
-			await this.options.ledger.settle(hold.id, this.options.buckets, actual);
-		} catch (error) {
-			this.pending.push({ hold, actual });
-			this.scheduleRetry(0);
-			throw error;
-		}
+		const failure = await this.options.ledger.settle(hold.id, this.options.buckets, actual).then(
+			() => undefined,
+			(error: unknown) => error as Error,
+		);
+		if (!failure) return;
+		this.pending.push({ hold, actual });
+		this.scheduleRetry(0);
+		throw failure;
 	}
 
 	/** Settlements still owed to the store (for tests and diagnostics). */

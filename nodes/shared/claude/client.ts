@@ -102,22 +102,23 @@ export async function withRetries<T>(options: CallOptions, attempt: (timeoutMs: 
 		const remaining = options.deadline === undefined ? Number.POSITIVE_INFINITY : options.deadline - Date.now();
 		if (remaining <= 0) throw new TransportFailure(pastDeadline(last), n - 1);
 		const timeoutMs = Math.max(1, Math.min(options.timeoutMs, remaining));
-		try {
-			return { value: await attempt(timeoutMs), attempts: n };
-		} catch (error) {
-			let failure = toAgentError(error, options.signal);
-			if (failure.type === 'timeout' && timeoutMs < options.timeoutMs) failure = pastDeadline(failure);
-			last = failure;
-			const delay = failure.type === 'deadline' ? null : nextDelay(policy, failure, n, options.random);
-			if (delay === null || options.signal?.aborted) throw new TransportFailure(failure, n);
-			if (options.deadline !== undefined && Date.now() + delay >= options.deadline) throw new TransportFailure(pastDeadline(failure), n);
-			options.onRetry?.(failure, n, delay);
-			try {
-				await sleep(delay, undefined, { signal: options.signal });
-			} catch {
-				throw new TransportFailure(classifyFailure({ aborted: true }), n);
-			}
-		}
+		const outcome = await attempt(timeoutMs).then(
+			(value) => ({ ok: true as const, value }),
+			(error: unknown) => ({ ok: false as const, error }),
+		);
+		if (outcome.ok) return { value: outcome.value, attempts: n };
+		let failure = toAgentError(outcome.error, options.signal);
+		if (failure.type === 'timeout' && timeoutMs < options.timeoutMs) failure = pastDeadline(failure);
+		last = failure;
+		const delay = failure.type === 'deadline' ? null : nextDelay(policy, failure, n, options.random);
+		if (delay === null || options.signal?.aborted) throw new TransportFailure(failure, n);
+		if (options.deadline !== undefined && Date.now() + delay >= options.deadline) throw new TransportFailure(pastDeadline(failure), n);
+		options.onRetry?.(failure, n, delay);
+		const waited = await sleep(delay, undefined, { signal: options.signal }).then(
+			() => true,
+			() => false,
+		);
+		if (!waited) throw new TransportFailure(classifyFailure({ aborted: true }), n);
 	}
 }
 
@@ -138,9 +139,10 @@ export async function sendMessage(client: Anthropic, request: ClaudeRequest, opt
 
 /** Counts a request's input tokens (POST /v1/messages/count_tokens, free). Throws TransportFailure. */
 export async function countTokens(client: Anthropic, request: Omit<ClaudeRequest, 'maxTokens'>, options: CallOptions): Promise<number> {
-	const { max_tokens: _unused, ...params } = toParams({ ...request, maxTokens: 1 });
+	const params: Record<string, unknown> = toParams({ ...request, maxTokens: 1 });
+	delete params.max_tokens; // count_tokens takes no max_tokens
 	const { value } = await withRetries(options, (timeout) =>
-		client.messages.countTokens(params as Parameters<Anthropic['messages']['countTokens']>[0], { timeout, signal: options.signal, maxRetries: 0 }),
+		client.messages.countTokens(params as unknown as Parameters<Anthropic['messages']['countTokens']>[0], { timeout, signal: options.signal, maxRetries: 0 }),
 	);
 	return value.input_tokens;
 }
@@ -228,6 +230,7 @@ export function toAgentError(error: unknown, signal?: AbortSignal): AgentError {
 			message: body?.error?.message ?? error.message,
 			requestId: body?.request_id ?? error.requestID ?? undefined,
 			headers: error.headers,
+			body: body as { [key: string]: unknown } | undefined,
 		});
 	}
 	return classifyFailure({ connection: true, message: (error as Error)?.message });

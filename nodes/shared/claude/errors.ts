@@ -31,6 +31,8 @@ export type AgentErrorType = (typeof AGENT_ERROR_TYPES)[number];
 
 export interface AgentErrorDetails {
 	status?: number;
+	/** The API's real error response, when the failure was an HTTP answer. */
+	httpResponse?: { status: number; body: { [key: string]: unknown } };
 	retryAfterMs?: number;
 	requestId?: string;
 	/** The API's machine-readable cause (`error.details.error_code`), when it sent one. */
@@ -43,6 +45,7 @@ export class AgentError extends Error {
 	readonly retryAfterMs?: number;
 	readonly requestId?: string;
 	readonly errorCode?: string;
+	readonly httpResponse?: AgentErrorDetails['httpResponse'];
 
 	constructor(type: AgentErrorType, message: string, details: AgentErrorDetails = {}) {
 		super(message);
@@ -52,6 +55,7 @@ export class AgentError extends Error {
 		this.retryAfterMs = details.retryAfterMs;
 		this.requestId = details.requestId;
 		this.errorCode = details.errorCode;
+		this.httpResponse = details.httpResponse;
 	}
 
 	/** The same failure with another message (a fix appended, a secret redacted). */
@@ -75,6 +79,8 @@ export interface FailureFacts {
 	message?: string;
 	requestId?: string;
 	headers?: HeaderSource;
+	/** The response body as the API sent it. */
+	body?: { [key: string]: unknown };
 	timedOut?: boolean;
 	aborted?: boolean;
 	connection?: boolean;
@@ -114,7 +120,13 @@ export function classifyFailure(facts: FailureFacts): AgentError {
 	if (facts.timedOut) return new AgentError('timeout', `The Claude API did not answer in time${detail}. Fix: raise "Timeout" in the node options`);
 	if (facts.status === undefined) return new AgentError('connection', `Could not reach the Claude API${detail}`);
 	const status = facts.status;
-	const base: AgentErrorDetails = { status, requestId, errorCode: facts.errorCode, retryAfterMs: retryAfterMs(facts.headers) };
+	const base: AgentErrorDetails = {
+		status,
+		requestId,
+		errorCode: facts.errorCode,
+		retryAfterMs: retryAfterMs(facts.headers),
+		httpResponse: { status, body: facts.body ?? { type: 'error', error: { type: facts.apiErrorType, message: facts.message }, request_id: requestId } },
+	};
 	const said = `Claude API answered ${status}${facts.apiErrorType ? ` ${facts.apiErrorType}` : ''}${detail}`;
 	const message = facts.message ?? '';
 	if (status === 429) {

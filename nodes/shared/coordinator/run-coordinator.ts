@@ -7,6 +7,7 @@ import type Anthropic from '@anthropic-ai/sdk';
 import type { AgentSettings } from '../agent-settings.ts';
 import { redact } from '../claude/client.ts';
 import { AgentError } from '../claude/errors.ts';
+import { rememberCause } from '../claude/failure-cause.ts';
 import { explainModelNotFound } from '../claude/model-not-found.ts';
 import { runStructured } from '../claude/structured-call.ts';
 import { emptySpend, type Spend } from '../claude/spend.ts';
@@ -88,7 +89,7 @@ export async function runCoordinator(client: Anthropic, task: CoordinatorTask, s
 		};
 		const all = [...specialists, coordinator];
 		const called = spent.attempts > 0;
-		return {
+		return rememberCause<CoordinatorResult>({
 			mode: mode?.id ?? 'custom',
 			status,
 			decision,
@@ -108,7 +109,7 @@ export async function runCoordinator(client: Anthropic, task: CoordinatorTask, s
 			wallMs: runWallMs(task.outcomes, durationMs),
 			...(spent.warnings.length ? { warnings: spent.warnings.map((w) => redact(w, settings.secrets)) } : {}),
 			...(error ? { error: { type: error.type, message: redact(error.message, settings.secrets), ...(error.requestId ? { request_id: error.requestId } : {}) } } : {}),
-		};
+		}, error);
 	};
 
 	if (!quorum.met) {

@@ -27,10 +27,10 @@ export const authenticationProperty: INodeProperties = {
 	name: 'authentication',
 	type: 'options',
 	noDataExpression: true,
-	default: ANTHROPIC_CREDENTIALS.agentSwarm,
+	default: 'agentSwarmAnthropicApi',
 	options: [
-		{ name: 'Agent Swarm Anthropic API', value: ANTHROPIC_CREDENTIALS.agentSwarm, description: "This package's credential (key, base URL, extra header)" },
-		{ name: 'Anthropic (n8n Built-In)', value: ANTHROPIC_CREDENTIALS.n8n, description: "n8n's own Anthropic credential, if you already have one" },
+		{ name: 'Agent Swarm Anthropic API', value: 'agentSwarmAnthropicApi', description: "This package's credential (key, base URL, extra header)" },
+		{ name: 'Anthropic (N8n Built-In)', value: 'anthropicApi', description: 'The Anthropic credential that ships with n8n, if you already have one' },
 	],
 };
 
@@ -71,6 +71,8 @@ export const effortProperty = (defaultLabel: string, defaultHint: string): INode
 	displayName: 'Effort',
 	name: 'effort',
 	type: 'options',
+	// The options are built from the effort list; 'role' is the first of them.
+	// eslint-disable-next-line n8n-nodes-base/node-param-default-wrong-for-options
 	default: 'role',
 	description: 'How much the model thinks before answering. Thinking is billed as output and counts toward Max Tokens.',
 	options: [
@@ -80,7 +82,6 @@ export const effortProperty = (defaultLabel: string, defaultHint: string): INode
 	],
 });
 
-const listModelsDescription = 'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>';
 
 export const modelOptionFields: INodeProperties[] = [
 	{
@@ -89,16 +90,20 @@ export const modelOptionFields: INodeProperties[] = [
 		type: 'options',
 		default: '',
 		typeOptions: { loadOptionsMethod: 'listModels' },
-		description: `Any model your key can use; when set it wins over the tier. ${listModelsDescription}.`,
+		description: 'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+		hint: 'Any model your key can use; when set it wins over the tier',
 	},
 	...TIERS.map(
+		// The default is the catalog's model for the tier (one list for every model id).
+		// eslint-disable-next-line n8n-nodes-base/node-param-default-missing
 		(tier): INodeProperties => ({
 			displayName: `${TIER_LABEL[tier]} Tier Model Name or ID`,
 			name: `${tier}Model`,
 			type: 'options',
 			default: DEFAULT_TIER_MODELS[tier],
 			typeOptions: { loadOptionsMethod: 'listModels' },
-			description: `The model that serves the ${tier} tier. ${listModelsDescription}.`,
+			description: 'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+			hint: `The model that serves the ${tier} tier`,
 		}),
 	),
 	{
@@ -160,6 +165,7 @@ type Options = Record<string, unknown>;
  * sampling parameters.
  */
 export function readAgentSettings(input: { tier: string; effort: unknown; options: Options; secrets: string[] }): AgentSettings {
+	// A "Temperature" saved before the 5.5 models is still in `options`; it is never read or sent.
 	const { options } = input;
 	const tierModels: Partial<Record<Tier, string>> = Object.fromEntries(TIERS.map((t) => [t, options[`${t}Model`] as string | undefined]));
 	const maxTokens = numberOption(options, 'maxTokens', 0);

@@ -8,6 +8,7 @@ import pLimit from 'p-limit';
 import type { AgentSettings } from '../agent-settings.ts';
 import { redact, type CallOptions } from '../claude/client.ts';
 import { AgentError } from '../claude/errors.ts';
+import { rememberCause } from '../claude/failure-cause.ts';
 import { explainModelNotFound } from '../claude/model-not-found.ts';
 import type { SpendGate } from '../claude/spend-gate.ts';
 import { runStructured, type StructuredTask } from '../claude/structured-call.ts';
@@ -175,7 +176,7 @@ function resultOf(
 	secrets: string[],
 ): SpecialistResult {
 	const { status, findings, spend, tier, effort, error } = outcome;
-	return {
+	const result: SpecialistResult = {
 		agent: task.agent,
 		role: task.role.id,
 		model: spend.model,
@@ -193,6 +194,7 @@ function resultOf(
 		...(spend.warnings.length ? { warnings: spend.warnings.map((w) => redact(w, secrets)) } : {}),
 		...(error ? { error: redactError(error, secrets) } : {}),
 	};
+	return rememberCause(result, error);
 }
 
 function redactError(error: AgentError, secrets: string[]): NonNullable<SpecialistResult['error']> {

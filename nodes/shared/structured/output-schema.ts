@@ -191,7 +191,10 @@ export function jsonOutputSchema(text: string): OutputSchema {
 	if ((schema as Record<string, unknown>).type !== 'object') {
 		throw new ParameterError('must describe an object: set "type": "object" at the top level');
 	}
-	const check = compile(schema as Record<string, unknown>);
+	// The dialect line names a meta-schema Ajv may not bundle; it constrains nothing, so it is not compiled.
+	const compiled: Record<string, unknown> = { ...(schema as Record<string, unknown>) };
+	delete compiled.$schema;
+	const check = compile(compiled);
 	if (typeof check === 'string') throw new ParameterError(`is not a valid JSON schema (${check})`);
 	const refused = findRefusedKeywords(schema);
 	if (refused.length) {
