@@ -58,13 +58,8 @@ export async function guardedFetch(raw: string, options: GuardedFetchOptions): P
 		}
 		res.resume();
 		if (hop >= maxRedirects) throw new FetchRefused('redirects', `more than ${maxRedirects} redirects`);
-		let next: URL;
-		try {
-			next = checkUrl(new URL(location, url).href, options.allow);
-		} catch (error) {
-			if (error instanceof FetchRefused) throw new FetchRefused(error.rule, `redirect refused: ${error.message}`);
-			throw error;
-		}
+		const next = redirectTarget(location, url, options.allow);
+		if (next instanceof FetchRefused) throw next;
 		if (next.origin !== url.origin) headers = withoutSecrets(headers);
 		if (res.statusCode === 303 || ((res.statusCode === 301 || res.statusCode === 302) && method === 'POST')) {
 			method = 'GET';
@@ -83,16 +78,12 @@ export async function readBody(response: GuardedResponse): Promise<Buffer> {
 
 async function resolveChecked(url: URL, options: GuardedFetchOptions, deadline: number): Promise<{ address: string; family: number }> {
 	const host = url.hostname.replace(/^\[|\]$/g, '');
-	let answers: Array<{ address: string; family: number }>;
-	if (isIP(host)) answers = [{ address: host, family: isIP(host) }];
-	else {
-		try {
-			answers = await withDeadline((options.resolve ?? systemResolve)(host), deadline);
-		} catch (error) {
-			if (error instanceof FetchRefused) throw error;
-			throw new FetchRefused('unreachable', `${host} could not be resolved`);
-		}
-	}
+	const answers = isIP(host)
+		? [{ address: host, family: isIP(host) }]
+		: await withDeadline((options.resolve ?? systemResolve)(host), deadline).catch((error: unknown) =>
+				error instanceof FetchRefused ? error : new FetchRefused('unreachable', `${host} could not be resolved`),
+			);
+	if (answers instanceof FetchRefused) throw answers;
 	if (answers.length === 0) throw new FetchRefused('unreachable', `${host} could not be resolved`);
 	// Every answer must pass: a name with one public and one internal address is refused.
 	for (const answer of answers) checkAddress(answer.address, url, options.allow);
@@ -155,6 +146,16 @@ function capped(res: IncomingMessage, maxBytes: number, deadline: number): Reada
 	res.on('error', () => limit.destroy(new FetchRefused('unreachable', 'the connection broke while reading the response')));
 	limit.on('error', () => res.destroy());
 	return res.pipe(limit);
+}
+
+/** The next hop of a redirect, checked like the first URL, or why it is refused. */
+function redirectTarget(location: string, from: URL, allow: AllowEntry[]): URL | FetchRefused {
+	try {
+		return checkUrl(new URL(location, from).href, allow);
+	} catch (error) {
+		const reason = error instanceof FetchRefused ? error : new FetchRefused('invalid_url', 'the redirect location is not a valid URL');
+		return new FetchRefused(reason.rule, `redirect refused: ${reason.message}`);
+	}
 }
 
 function withoutSecrets(headers: Record<string, string>): Record<string, string> {

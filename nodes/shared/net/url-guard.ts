@@ -55,12 +55,8 @@ export function parseAllowList(value: string | string[] | undefined, field = 'Al
 	return raw.map((entry) => {
 		const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(entry) ? entry : `https://${entry}`;
 		const wildcard = /^(https?:\/\/)\*\./i.exec(withScheme);
-		let url: URL;
-		try {
-			url = new URL(wildcard ? withScheme.replace('*.', 'wildcard-placeholder.') : withScheme);
-		} catch {
-			throw new ParameterError(`${field}: "${entry}" is not a host or origin. Fix: write entries like https://logs.example.com or http://10.0.0.5:9090`);
-		}
+		const url = parseUrl(wildcard ? withScheme.replace('*.', 'wildcard-placeholder.') : withScheme);
+		if (!url) throw new ParameterError(`${field}: "${entry}" is not a host or origin. Fix: write entries like https://logs.example.com or http://10.0.0.5:9090`);
 		if (url.protocol !== 'http:' && url.protocol !== 'https:') {
 			throw new ParameterError(`${field}: "${entry}" uses ${url.protocol} Fix: only http:// and https:// origins can be allowed`);
 		}
@@ -80,12 +76,8 @@ export function describeEntry(entry: AllowEntry): string {
 
 /** Parses and checks a URL against the list (not yet its addresses). */
 export function checkUrl(raw: string, allow: AllowEntry[]): URL {
-	let url: URL;
-	try {
-		url = new URL(String(raw).trim());
-	} catch {
-		throw new FetchRefused('invalid_url', `"${clip(raw)}" is not a valid URL`);
-	}
+	const url = parseUrl(String(raw).trim());
+	if (!url) throw new FetchRefused('invalid_url', `"${clip(raw)}" is not a valid URL`);
 	if (url.protocol !== 'http:' && url.protocol !== 'https:') {
 		throw new FetchRefused('scheme', `${url.protocol} URLs are not fetched; only http and https`);
 	}
@@ -109,12 +101,8 @@ export function checkUrl(raw: string, allow: AllowEntry[]): URL {
  * link-local (cloud metadata), CGNAT, reserved and the like only when allow-listed themselves.
  */
 export function checkAddress(address: string, url: URL, allow: AllowEntry[]): void {
-	let parsed: ipaddr.IPv4 | ipaddr.IPv6;
-	try {
-		parsed = ipaddr.process(address);
-	} catch {
-		throw new FetchRefused('address', `${bare(url.hostname)} resolved to an address that cannot be checked`);
-	}
+	if (!ipaddr.isValid(address)) throw new FetchRefused('address', `${bare(url.hostname)} resolved to an address that cannot be checked`);
+	const parsed = ipaddr.process(address);
 	if (parsed.range() === 'unicast') return;
 	const literal = parsed.toString();
 	const port = url.port ? Number(url.port) : DEFAULT_PORT[url.protocol as AllowEntry['scheme']];
@@ -125,6 +113,10 @@ export function checkAddress(address: string, url: URL, allow: AllowEntry[]): vo
 			`${bare(url.hostname)} resolves to a ${parsed.range()} address, which is refused unless that address itself is on the allow-list`,
 		);
 	}
+}
+
+function parseUrl(text: string): URL | undefined {
+	return URL.canParse(text) ? new URL(text) : undefined;
 }
 
 function hostMatches(entry: AllowEntry, host: string): boolean {

@@ -49,7 +49,7 @@ function redisOf(access: RedisAccess | undefined): RedisAccess {
 export const STORE_KINDS: readonly StoreKind[] = [
 	{
 		value: 'embedded',
-		name: 'Embedded (SQLite in the n8n Folder)',
+		name: 'Embedded (SQLite File on This Instance)',
 		description: 'No set-up; survives restarts; for one n8n instance (not queue mode)',
 		needsRedis: false,
 		ledger: () => embeddedLedger(),
