@@ -9,7 +9,7 @@ function runDemo(extraEnv: NodeJS.ProcessEnv): Promise<{ code: number; out: stri
 	const env: NodeJS.ProcessEnv = { ...process.env, ANTHROPIC_API_KEY: '', ANTHROPIC_BASE_URL: '', ...extraEnv };
 	for (const key of Object.keys(env)) if (/^(VITEST|NODE_ENV$|TEST$)/.test(key)) delete env[key];
 	return new Promise((resolve) => {
-		const child = execFile(process.execPath, ['--disable-warning=MODULE_TYPELESS_PACKAGE_JSON', join(ROOT, 'scripts/demo.ts'), '--once'], { env, cwd: ROOT, timeout: 240_000 }, (error, stdout, stderr) =>
+		const child = execFile(process.execPath, ['--disable-warning=MODULE_TYPELESS_PACKAGE_JSON', join(ROOT, 'scripts/demo.ts'), '--once'], { env, cwd: ROOT, timeout: 285_000 }, (error, stdout, stderr) =>
 			resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, out: `${stdout}${stderr}` }),
 		);
 		child.stdin?.end();
@@ -26,7 +26,7 @@ describe('npm run demo', () => {
 			expect(code, out).not.toBe(0);
 			expect(out).toContain(`Claude: ${url} with your key (ANTHROPIC_API_KEY and ANTHROPIC_BASE_URL set).`);
 			expect(out).toMatch(/The analysis failed: status "insufficient_evidence" — input: Quorum not met/);
-			expect(out).toMatch(/Specialists: based on 0 of 5 specialists; incident\.logs unavailable: auth/);
+			expect(out).toMatch(/Specialists: based on 0 of 5 specialists; (incident\.)?logs unavailable: auth/);
 			expect(out).not.toMatch(/Root cause: +undefined|MTTR: +~null/);
 			expect(out).not.toContain('sk-ant-not-this-one');
 			expect(gateway.messageRequests().length).toBeGreaterThanOrEqual(5);
