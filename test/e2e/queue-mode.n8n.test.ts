@@ -79,6 +79,10 @@ describe('real n8n in queue mode: main + 2 workers, Redis, Postgres', () => {
 			node(name).parameters.budgetStore = 'redis';
 			node(name).credentials = { ...node(name).credentials, ...REDIS_CREDENTIAL };
 		}
+		// A reservation is the worst case: the prompt plus Max Tokens of output. The default Max
+		// Tokens leave room for thinking (16,000 at medium effort: $0.32 for one Opus call), more
+		// than this small test budget; 4,000 still leaves the simulated thinking room.
+		for (const name of ['Incident Specialists', 'Incident Commander']) node(name).parameters.options = { ...node(name).parameters.options, maxTokens: 4000 };
 		// One incident's worth, so the gate lets runs through while about one more fits.
 		node('Check Daily Budget').parameters.estimateUsd = 0.02;
 		node('Record Metrics').parameters.store = 'redis';
