@@ -48,7 +48,7 @@ async function main(): Promise<void> {
 	);
 
 	const incident = configure(readWorkflow('incident-response-swarm.json'), { slackWebhookUrl: `${slackUrl}/incidents` });
-	const cost = configure(readWorkflow('multi-cloud-cost-squad.json'), { focusExportUrl: `${billingUrl}/focus_sample_1.0.csv`, allowedHosts: '127.0.0.1', slackWebhookUrl: `${slackUrl}/finops` });
+	const cost = configure(readWorkflow('multi-cloud-cost-squad.json'), { focusExportUrl: `${billingUrl}/focus_sample_1.0.csv`, allowedHosts: billingUrl, slackWebhookUrl: `${slackUrl}/finops` });
 	say('Installing the package into n8n and importing the workflows ...');
 	n8n.installPackage(packPackage());
 	n8n.importCredentials([

@@ -110,6 +110,8 @@ export interface ChainStep {
 export interface RunOptions {
 	parameters: Record<string, unknown>;
 	items: INodeExecutionData['json'][];
+	/** Binary data of the input items, by item (e.g. an export file under `data`). */
+	binary?: Array<INodeExecutionData['binary']>;
 	credentials: ICredentialDataDecryptedObject;
 	redisCredentials?: ICredentialDataDecryptedObject;
 	/** n8n's own Anthropic credential (`anthropicApi`), for nodes set to use it. */
@@ -173,7 +175,7 @@ export async function runChain(options: Omit<RunOptions, 'parameters' | 'continu
 			metadata: {},
 			waitingExecution: {},
 			waitingExecutionSource: null,
-			nodeExecutionStack: [{ node: nodes[0], data: { main: [options.items.map((json) => ({ json }))] }, source: null }],
+			nodeExecutionStack: [{ node: nodes[0], data: { main: [options.items.map((json, i) => ({ json, ...(options.binary?.[i] ? { binary: options.binary[i] } : {}) }))] }, source: null }],
 		},
 	} as unknown as IRunExecutionData;
 	const started = performance.now();
