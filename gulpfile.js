@@ -12,6 +12,7 @@ const entryPoints = [
 	'nodes/TokenBudget/TokenBudget.node.ts',
 	'nodes/EvidenceFetch/EvidenceFetch.node.ts',
 	'nodes/AlertIntake/AlertIntake.node.ts',
+	'nodes/PrReview/PrReview.node.ts',
 	'credentials/AgentSwarmAnthropicApi.credentials.ts',
 	'credentials/AgentSwarmRedisApi.credentials.ts',
 	'credentials/AgentSwarmAlertSignaturesApi.credentials.ts',

@@ -20,6 +20,7 @@ import {
 import { AgentMetrics } from '../../nodes/AgentMetrics/AgentMetrics.node.ts';
 import { Coordinator } from '../../nodes/Coordinator/Coordinator.node.ts';
 import { EvidenceFetch } from '../../nodes/EvidenceFetch/EvidenceFetch.node.ts';
+import { PrReview } from '../../nodes/PrReview/PrReview.node.ts';
 import { TokenBudget } from '../../nodes/TokenBudget/TokenBudget.node.ts';
 import { SpecialistAgent } from '../../nodes/SpecialistAgent/SpecialistAgent.node.ts';
 
@@ -48,6 +49,7 @@ const NODE_TYPES: Record<string, INodeType> = {
 	'n8n-nodes-agent-swarm.agentMetrics': new AgentMetrics(),
 	'n8n-nodes-agent-swarm.tokenBudget': new TokenBudget(),
 	'n8n-nodes-agent-swarm.evidenceFetch': new EvidenceFetch(),
+	'n8n-nodes-agent-swarm.prReview': new PrReview(),
 	'test.input': new TestInput(),
 };
 
@@ -101,7 +103,7 @@ export interface EngineRun {
 
 export interface ChainStep {
 	name: string;
-	type: 'specialistAgent' | 'coordinator' | 'agentMetrics' | 'tokenBudget' | 'evidenceFetch';
+	type: 'specialistAgent' | 'coordinator' | 'agentMetrics' | 'tokenBudget' | 'evidenceFetch' | 'prReview';
 	/** Node parameters as in workflow JSON. */
 	parameters: Record<string, unknown>;
 	continueOnFail?: boolean;
@@ -110,8 +112,12 @@ export interface ChainStep {
 export interface RunOptions {
 	parameters: Record<string, unknown>;
 	items: INodeExecutionData['json'][];
+	/** Binary data of the input items, by item (e.g. an export file under `data`). */
+	binary?: Array<INodeExecutionData['binary']>;
 	credentials: ICredentialDataDecryptedObject;
 	redisCredentials?: ICredentialDataDecryptedObject;
+	/** n8n's own Anthropic credential (`anthropicApi`), for nodes set to use it. */
+	n8nAnthropicCredentials?: ICredentialDataDecryptedObject;
 	/** Other credentials by type (e.g. agentSwarmGitHubApi), given to every node of the chain. */
 	extraCredentials?: Record<string, ICredentialDataDecryptedObject>;
 	continueOnFail?: boolean;
@@ -139,6 +145,7 @@ export async function runChain(options: Omit<RunOptions, 'parameters' | 'continu
 			parameters: step.parameters as INode['parameters'],
 			credentials: {
 				agentSwarmAnthropicApi: { id: 'c1', name: 'Anthropic' },
+				anthropicApi: { id: 'c2', name: 'n8n Anthropic' },
 				agentSwarmRedisApi: { id: 'r1', name: 'Redis' },
 				...Object.fromEntries(Object.keys(options.extraCredentials ?? {}).map((type) => [type, { id: type, name: type }])),
 			},
@@ -156,7 +163,12 @@ export async function runChain(options: Omit<RunOptions, 'parameters' | 'continu
 	hooks.addHandler('workflowExecuteAfter', (run) => finish(run));
 	const additionalData = {
 		hooks,
-		credentialsHelper: new TestCredentials({ agentSwarmAnthropicApi: options.credentials, agentSwarmRedisApi: options.redisCredentials ?? {}, ...(options.extraCredentials ?? {}) }),
+		credentialsHelper: new TestCredentials({
+			agentSwarmAnthropicApi: options.credentials,
+			anthropicApi: options.n8nAnthropicCredentials ?? {},
+			agentSwarmRedisApi: options.redisCredentials ?? {},
+			...(options.extraCredentials ?? {}),
+		}),
 		executionId: 'exec-test',
 		restApiUrl: 'http://127.0.0.1/rest',
 		webhookBaseUrl: 'http://127.0.0.1/webhook',
@@ -177,7 +189,7 @@ export async function runChain(options: Omit<RunOptions, 'parameters' | 'continu
 			metadata: {},
 			waitingExecution: {},
 			waitingExecutionSource: null,
-			nodeExecutionStack: [{ node: nodes[0], data: { main: [options.items.map((json) => ({ json }))] }, source: null }],
+			nodeExecutionStack: [{ node: nodes[0], data: { main: [options.items.map((json, i) => ({ json, ...(options.binary?.[i] ? { binary: options.binary[i] } : {}) }))] }, source: null }],
 		},
 	} as unknown as IRunExecutionData;
 	const started = performance.now();

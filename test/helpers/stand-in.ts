@@ -9,10 +9,10 @@ export interface Received {
 	at: number;
 }
 
-/** What a stand-in answers; `headers` for e.g. a redirect's location. */
-export interface Answer {
+/** What a stand-in answers: text or bytes (an export file); `headers` for e.g. a redirect's location. */
+export interface Reply {
 	status?: number;
-	body?: string;
+	body?: string | Buffer;
 	type?: string;
 	headers?: Record<string, string>;
 }
@@ -22,9 +22,9 @@ export class StandIn {
 	readonly received: Received[] = [];
 	private server?: Server;
 	port = 0;
-	private readonly answer: (req: Received) => Answer;
+	private readonly answer: (req: Received) => Reply;
 
-	constructor(answer: (req: Received) => Answer = () => ({ body: 'ok' })) {
+	constructor(answer: (req: Received) => Reply = () => ({ body: 'ok' })) {
 		this.answer = answer;
 	}
 

@@ -28,6 +28,9 @@ export interface FinalizeContext {
 export interface CoordinatorMode {
 	id: 'incident' | 'review' | 'cost';
 	name: string;
+	/** The editor's option: its label and what the mode produces. */
+	label: string;
+	description: string;
 	brief: string[];
 	schema: z.ZodType;
 	/** Whether the decision can be made in code alone from the specialists' findings. */
@@ -78,10 +81,17 @@ function costFromSpecialists(survivors: SpecialistOutcome[]) {
 	return { summary: survivors.map((s) => `${s.agent}: ${(s.findings as { summary?: string })?.summary ?? ''}`).join('\n'), recommendations, implementation_plan: [] };
 }
 
+/** Security reviewers are required: one that did not finish leaves the review without a verdict. */
+function requiredMissing(quorum: QuorumResult): string[] {
+	return quorum.missing.filter((m) => /(^|\.)security/.test(m.role ?? m.agent) || /^security/.test(m.agent)).map((m) => `${m.agent} (${m.reason})`);
+}
+
 export const COORDINATOR_MODES: Record<CoordinatorMode['id'], CoordinatorMode> = {
 	incident: {
 		id: 'incident',
 		name: 'Incident Commander',
+		label: 'Incident',
+		description: 'Root cause with confidence, remediation, prevention, MTTR, business impact',
 		brief: [
 			'You are the incident commander. Specialists analysed one incident in parallel; decide what happened and what to do.',
 			'Be decisive: name one root cause with a confidence 0-100. Where specialists disagree, state the conflict and how you resolved it.',
@@ -105,6 +115,8 @@ export const COORDINATOR_MODES: Record<CoordinatorMode['id'], CoordinatorMode> =
 	review: {
 		id: 'review',
 		name: 'Review Lead',
+		label: 'PR Review',
+		description: 'Merged findings, counts, a Markdown comment and a merge verdict decided in code',
 		brief: [
 			'You lead a pull request review. Merge the reviewers\' findings: one entry per distinct problem, listing every reviewer that reported it.',
 			'Keep file and line. Keep the most severe rating when reviewers disagree unless the evidence shows it is overstated. Drop findings that are not problems.',
@@ -114,8 +126,11 @@ export const COORDINATOR_MODES: Record<CoordinatorMode['id'], CoordinatorMode> =
 		rulesOnly: reviewFromSpecialists,
 		finalize(value, ctx) {
 			const v = value as z.infer<typeof reviewSchema>;
-			const findings = mergeFindings(v.findings as ReviewFinding[]);
-			const verdict = decideVerdict(findings, ctx.blockingSeverity);
+			// The lead's list is merged with every reviewer's own findings: it can add and merge,
+			// never remove or downgrade (mergeFindings keeps the worst severity of each).
+			const own = reviewFromSpecialists(ctx.quorum.survivors).findings as ReviewFinding[];
+			const findings = mergeFindings([...(v.findings as ReviewFinding[]), ...own]);
+			const verdict = decideVerdict(findings, ctx.blockingSeverity, requiredMissing(ctx.quorum));
 			return {
 				summary: v.summary,
 				findings,
@@ -128,6 +143,8 @@ export const COORDINATOR_MODES: Record<CoordinatorMode['id'], CoordinatorMode> =
 	cost: {
 		id: 'cost',
 		name: 'FinOps Lead',
+		label: 'Cost',
+		description: 'Rank all cloud savings by ROI (savings ÷ effort), totals, quick wins, a plan',
 		brief: [
 			'You lead a multi-cloud cost review. Normalise every recommendation from the cloud specialists: cloud, resource, action, category, monthly savings in USD, effort in hours.',
 			'Merge duplicates, drop recommendations without evidence, keep the specialists\' numbers unless they are inconsistent with the data. ROI and ranking are computed for you.',
@@ -146,3 +163,7 @@ export const COORDINATOR_MODES: Record<CoordinatorMode['id'], CoordinatorMode> =
 		},
 	},
 };
+
+export function findMode(id: string): CoordinatorMode | undefined {
+	return Object.prototype.hasOwnProperty.call(COORDINATOR_MODES, id) ? COORDINATOR_MODES[id as CoordinatorMode['id']] : undefined;
+}
