@@ -35,6 +35,7 @@ export interface SignatureSecrets {
 }
 
 export async function intakeItem(ctx: IExecuteFunctions, itemIndex: number, item: INodeExecutionData, settings: IntakeSettings): Promise<ItemOutput> {
+	const receivedAt = new Date().toISOString();
 	const headers = lowerCaseKeys(item.json.headers);
 	const wait = String((item.json.query as IDataObject | undefined)?.wait ?? '') === 'true';
 	const raw = await rawBody(ctx, itemIndex, item, settings.rawBodyProperty);
@@ -64,12 +65,12 @@ export async function intakeItem(ctx: IExecuteFunctions, itemIndex: number, item
 			},
 		});
 	}
-	return route(incident, decision, wait);
+	return route(incident, decision, wait, receivedAt);
 }
 
-function route(incident: Incident, decision: Decision, wait: boolean): ItemOutput {
+function route(incident: Incident, decision: Decision, wait: boolean, receivedAt: string): ItemOutput {
 	const { evidence, ...fields } = incident;
-	const base = { ...fields, ...(evidence ?? {}) } as unknown as IDataObject;
+	const base = { ...fields, ...(evidence ?? {}), received_at: receivedAt } as unknown as IDataObject;
 	const id = incident.incident_id;
 	switch (decision.outcome) {
 		case 'new':

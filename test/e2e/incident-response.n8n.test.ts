@@ -6,10 +6,11 @@
  * that concern this workflow: URL tricks, a 200 MB fetch, bad bodies, Postgres and Redis down.
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createServer as createTcpServer } from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, N8nInstance, packPackage } from '../../scripts/lib/n8n-instance.ts';
+import { freePort, N8nInstance, packPackage, ROOT } from '../../scripts/lib/n8n-instance.ts';
 import { configure, nodeNamed, readWorkflow, type Workflow } from '../../scripts/lib/workflows.ts';
 import { ClaudeSimulator } from '../../simulator/server.ts';
 import { alertFixture } from '../helpers/alert-fixtures.ts';
@@ -244,6 +245,38 @@ describe('real n8n: incident response swarm and metrics endpoint', () => {
 		expect(total(f, 'agent_tasks_total', { agent_id: 'coordinator' })).toBe(2);
 		expect(total(f, 'agent_failures_total', { agent_id: 'metrics', error_type: 'bad_request' })).toBe(1);
 		expect(total(f, 'active_agents')).toBe(0);
+	});
+
+	describe.skipIf(!PROMETHEUS)('the metrics endpoint scraped by a real Prometheus (Debian package)', () => {
+		const scraper = PROMETHEUS ? new PrometheusServer(PROMETHEUS) : undefined;
+		const scrapes = async () => Number((await scraper!.query('count_over_time(up{job="n8n-agent-swarm"}[10m])'))[0]?.value[1] ?? 0);
+
+		beforeAll(async () => {
+			await scraper!.start('n8n-agent-swarm', [`127.0.0.1:${n8n.port}`], 1, '/webhook/agent-metrics');
+			while ((await scrapes()) < 3) await new Promise((r) => setTimeout(r, 250));
+		}, 90_000);
+		afterAll(() => scraper?.stop());
+
+		it('every PromQL expression of the Grafana dashboard returns series after another run', async () => {
+			sim.reset();
+			// One more incident while Prometheus watches: a retry, a schema repair and a failure.
+			sim.script({ match: { contains: 'Logs Analyst' }, times: 1, behaviour: { kind: 'error', status: 529, errorType: 'overloaded_error' } });
+			sim.script({ match: { contains: 'Infrastructure Analyst' }, times: 1, behaviour: { kind: 'schema_invalid' } });
+			sim.script({ match: { contains: 'Metrics Analyst' }, behaviour: { kind: 'error', status: 400, message: 'bad' } });
+			sim.script({ match: { contains: 'incident commander' }, times: 1, behaviour: { content: decision('high') } });
+			expect((await post(sampleIncident('INC-PROM'), '?wait=true')).status).toBe(200);
+			const seen = await scrapes();
+			while ((await scrapes()) < seen + 4) await new Promise((r) => setTimeout(r, 250));
+			const dashboard = JSON.parse(readFileSync(join(ROOT, 'grafana/agent-swarm-dashboard.json'), 'utf8')) as { panels: Array<{ title: string; targets?: Array<{ expr: string }> }> };
+			const exprs = dashboard.panels.flatMap((p) => (p.targets ?? []).map((t) => ({ title: p.title, expr: t.expr.replaceAll('$__rate_interval', '1m') })));
+			expect(exprs.length).toBeGreaterThanOrEqual(8);
+			for (const { title, expr } of exprs) expect((await scraper!.query(expr)).length, `${title}: ${expr}`).toBeGreaterThan(0);
+			const value = async (expr: string) => Number((await scraper!.query(expr))[0].value[1]);
+			expect(await value('sum(increase(agent_tokens_used_total[1m]))')).toBeGreaterThan(0);
+			expect(await value('sum(agent_retries_total)')).toBe(1);
+			expect(await value('sum(agent_repairs_total)')).toBe(1);
+			expect(await value('sum(agent_failures_total{error_type="bad_request"})')).toBe(2);
+		}, 120_000);
 	});
 
 	const SENDERS = [

@@ -46,7 +46,7 @@ export class PrometheusServer {
 	}
 
 	/** Starts scraping `targets` (host:port) under `job` every `intervalSeconds`. */
-	async start(job: string, targets: string[], intervalSeconds = 1): Promise<void> {
+	async start(job: string, targets: string[], intervalSeconds = 1, metricsPath = '/metrics'): Promise<void> {
 		this.port = await freePort();
 		writeFileSync(
 			join(this.dir, 'prometheus.yml'),
@@ -56,6 +56,7 @@ export class PrometheusServer {
 				`  evaluation_interval: ${intervalSeconds}s`,
 				'scrape_configs:',
 				`  - job_name: ${job}`,
+				`    metrics_path: ${metricsPath}`,
 				'    static_configs:',
 				`      - targets: [${targets.map((t) => `'${t}'`).join(', ')}]`,
 			].join('\n'),
