@@ -19,7 +19,8 @@ export class AgentMetrics implements INodeType {
 		subtitle: '={{ $parameter["operation"] }}',
 		description: 'Prometheus metrics of the agents: record results, export for scraping, push to a Pushgateway',
 		defaults: { name: 'Agent Metrics' },
-		usableAsTool: true,
+		// Counts and exports what agent nodes did; nothing an agent would ask for mid-task.
+		usableAsTool: false,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'agentSwarmRedisApi', required: true, displayOptions: { show: { store: ['redis'] } }, testedBy: 'agentSwarmRedisTest' }],

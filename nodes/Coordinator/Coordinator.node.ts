@@ -19,7 +19,8 @@ export class Coordinator implements INodeType {
 		subtitle: '={{ $parameter["mode"] }}',
 		description: "Turns a Specialist Agent team's results into one decision: incident root cause, PR verdict or ranked savings",
 		defaults: { name: 'Coordinator' },
-		usableAsTool: true,
+		// Decides over all of a team's result items at once; a tool call brings one query, not a team.
+		usableAsTool: false,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [

@@ -19,7 +19,8 @@ export class TokenBudget implements INodeType {
 		subtitle: '={{ $parameter["operation"] }}',
 		description: 'Token and USD budgets per execution, day, month and key; route items by remaining budget',
 		defaults: { name: 'Token Budget' },
-		usableAsTool: true,
+		// A gate the workflow sets around model calls, not a tool an agent should call (or reset).
+		usableAsTool: false,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: `={{ $parameter["operation"] === "check" ? [{ type: "main", displayName: "Within Budget" }, { type: "main", displayName: "Over Budget" }] : [{ type: "main" }] }}`,
 		credentials: [{ name: 'agentSwarmRedisApi', required: true, displayOptions: { show: { budgetStore: ['redis'] } }, testedBy: 'agentSwarmRedisTest' }],
