@@ -11,6 +11,7 @@ NODE_VERSION=24.21.0
 N8N_VERSION=2.40.7
 NODE22_VERSION=22.23.3
 N8N1_VERSION=1.123.81
+NODE20_VERSION=20.19.0   # the oldest Node the package claims (engines), for the load test
 CACHE="${AGENT_SWARM_CACHE:-$HOME/.cache/n8n-nodes-agent-swarm}"
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
@@ -97,7 +98,7 @@ ensure_n8n() {
   export AGENT_SWARM_N8N_BIN="$dir/node_modules/.bin/n8n"
 }
 
-# n8n 1.x on Node 22, for test/e2e/compat-n8n1.n8n.test.ts.
+# n8n 1.x on Node 22 (and Node 20 for loading the package), for test/e2e/compat.n8n.test.ts.
 ensure_n8n1() {
   ensure_node "$NODE22_VERSION"
   local dir="$CACHE/n8n-$N8N1_VERSION"
@@ -107,6 +108,22 @@ ensure_n8n1() {
   fi
   export AGENT_SWARM_N8N1_BIN="$dir/node_modules/.bin/n8n"
   export AGENT_SWARM_NODE22_BIN="$(node_bin_dir "$NODE22_VERSION")/node"
+  ensure_node "$NODE20_VERSION"
+  export AGENT_SWARM_NODE20_BIN="$(node_bin_dir "$NODE20_VERSION")/node"
+}
+
+# Verdaccio, the registry the compatibility test publishes to. Kept out of the package's own
+# devDependencies: one of its dependencies asks for node-fetch by a dist-tag the registry does
+# not serve, and the override that fixes it is a field community packages may not have (lint).
+VERDACCIO_VERSION=6.10.4
+ensure_verdaccio() {
+  local dir="$CACHE/verdaccio-$VERDACCIO_VERSION"
+  if [ ! -f "$dir/.ready" ]; then
+    log "installing Verdaccio $VERDACCIO_VERSION into $dir"
+    install_cached "$dir" bash -c "echo '{\"private\":true,\"overrides\":{\"verdaccio-audit\":{\"node-fetch\":\"2.7.0\"}}}' > package.json &&
+      npm install --no-save --no-audit --no-fund 'verdaccio@$VERDACCIO_VERSION'" >&2
+  fi
+  export AGENT_SWARM_VERDACCIO="$dir/node_modules/verdaccio"
 }
 
 ensure_node24
@@ -114,6 +131,6 @@ case "${1:-all}" in
   node) ;;
   deps) ensure_project_deps ;;
   n8n) ensure_n8n ;;
-  n8n1) ensure_n8n1 ;;
-  all) ensure_project_deps; ensure_n8n; ensure_n8n1 ;;
+  n8n1) ensure_n8n1; ensure_verdaccio ;;
+  all) ensure_project_deps; ensure_n8n; ensure_n8n1; ensure_verdaccio ;;
 esac
