@@ -260,13 +260,16 @@ export class N8nInstance {
 		const headers = { 'content-type': 'application/json', 'browser-id': 'agent-swarm-tests' };
 		if (this.major < 2) await this.setUpOwner(headers);
 		const body = JSON.stringify({ emailOrLdapLoginId: TEST_OWNER.email, password: TEST_OWNER.password });
-		let res = await fetch(`${this.url}/rest/login`, { method: 'POST', headers, body });
-		// n8n 1.x answers readiness before its REST routes are mounted: wait for them.
-		for (let tries = 0; res.status === 404 && tries < 120; tries++) {
+		const attempt = () => fetch(`${this.url}/rest/login`, { method: 'POST', headers, body }).catch(() => undefined);
+		let res = await attempt();
+		// n8n 1.x answers readiness before its REST routes are mounted (404), and on a loaded
+		// machine its SQLite health check can time out for a while (503): wait for both.
+		for (let tries = 0; (!res || res.status === 404 || res.status === 503) && tries < 240; tries++) {
 			await new Promise((r) => setTimeout(r, 500));
 			if (this.major < 2) await this.setUpOwner(headers);
-			res = await fetch(`${this.url}/rest/login`, { method: 'POST', headers, body });
+			res = await attempt();
 		}
+		if (!res) throw new Error(`login failed: n8n at ${this.url} does not answer:\n${this.log.slice(-3000)}`);
 		if (!res.ok) throw new Error(`login failed: ${res.status} ${await res.text()}`);
 		const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
 		return (path, init = {}) => fetch(`${this.url}/rest${path}`, { ...init, headers: { ...headers, cookie, ...(init.headers ?? {}) } });
@@ -278,7 +281,7 @@ export class N8nInstance {
 			method: 'POST',
 			headers,
 			body: JSON.stringify({ email: TEST_OWNER.email, firstName: 'Test', lastName: 'Owner', password: TEST_OWNER.password }),
-		});
+		}).catch(() => undefined); // not listening yet: login retries
 	}
 
 	async stop(): Promise<void> {

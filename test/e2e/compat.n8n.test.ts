@@ -184,10 +184,16 @@ for (const { label, runtime } of TARGETS) {
 	describe(`${label}: installs by both paths and runs`, () => {
 		const version = n8nVersion(runtime);
 		const node = join(runtime.nodeBinDir, 'node');
-		// Each path starts from an empty n8n user folder; the registry's variables go to n8n and npm.
-		const viaInstaller = new N8nInstance(registry.clientEnv, undefined, runtime);
-		const viaNpm = new N8nInstance(registry.clientEnv, undefined, runtime);
+		// Each path starts from an empty n8n user folder; the registry's variables (known once it
+		// has started) go to n8n and npm.
+		let viaInstaller: N8nInstance;
+		let viaNpm: N8nInstance;
 		let nodeTypes: string[] = [];
+
+		beforeAll(() => {
+			viaInstaller = new N8nInstance(registry.clientEnv, undefined, runtime);
+			viaNpm = new N8nInstance(registry.clientEnv, undefined, runtime);
+		});
 
 		afterAll(async () => {
 			for (const n8n of [viaInstaller, viaNpm]) {
@@ -278,6 +284,7 @@ for (const { label, runtime } of TARGETS) {
 				expect(line).toMatchObject({ window: 'day', reservedUsd: 0 });
 				expect(line!.usedUsd as number).toBeGreaterThan(0);
 				expect(existsSync(join(viaNpm.userFolder, '.n8n/agent-swarm'))).toBe(true);
+			await viaNpm.stop();
 			},
 			N8N_TIMEOUT,
 		);
