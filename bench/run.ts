@@ -4,9 +4,12 @@
  * (a) five-specialist team vs one specialist, wall time in a real n8n (simulated latency 1 s)
  * (b) our per-call overhead vs a bare SDK call to the same loopback server
  * (c) log digest grouping accuracy per LogHub dataset, and throughput with peak memory
+ * (d) FOCUS aggregation: 1M rows of CSV and 10M rows of gzip CSV, beside DuckDB
+ *     [--focus-rows 1000000] [--focus-gzip-rows 10000000] [--focus-dir <cache>] [--only focus]
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createClaudeClient } from '../nodes/shared/claude/client.ts';
@@ -19,6 +22,7 @@ import { readWorkflow } from '../scripts/lib/workflows.ts';
 import { ClaudeSimulator } from '../simulator/server.ts';
 import { sampleIncident } from '../test/helpers/incident.ts';
 import { digestAccuracy } from './digest-accuracy.ts';
+import { focusBenchmark } from './focus.ts';
 import { readDatasets } from './loghub.ts';
 
 const REFERENCE: Record<string, { drain: number; brain: number }> = {
@@ -37,6 +41,10 @@ const { values } = parseArgs({
 		loghub: { type: 'string', default: join(ROOT, '../shared/data/loghub') },
 		mb: { type: 'string', default: '100' },
 		'skip-n8n': { type: 'boolean', default: false },
+		'focus-rows': { type: 'string', default: '1000000' },
+		'focus-gzip-rows': { type: 'string', default: '10000000' },
+		'focus-dir': { type: 'string', default: join(tmpdir(), 'agent-swarm-bench') },
+		only: { type: 'string' },
 	},
 });
 
@@ -108,11 +116,13 @@ async function callOverhead(): Promise<void> {
 		input: JSON.stringify(sampleIncident().metrics),
 		context: { service: 'checkout', environment: 'production' },
 		selection: { tier: 'role' as const },
+		effort: 'role' as const,
 	};
 	const settings = {
 		maxTokens: 4096,
-		temperature: 0,
-		cache: true,
+		effort: 'role' as const,
+		selection: { tier: 'role' as const },
+		cache: '5m' as const,
 		timeoutMs: 10_000,
 		retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 },
 		chunkChars: 200_000,
@@ -126,10 +136,9 @@ async function callOverhead(): Promise<void> {
 	const bareParams = {
 		model: sent.model!,
 		max_tokens: 4096,
-		temperature: 0,
 		system: sent.system as never,
 		messages: sent.messages as never,
-		output_config: { format: sent.outputFormat as never },
+		output_config: sent.body!.output_config as never,
 	};
 	const ours: number[] = [];
 	const bare: number[] = [];
@@ -188,6 +197,11 @@ function digest(): void {
 	console.log(`digest_peak_rss_mb=${Math.max(...runs.map((r) => r.peakRssMb))} (input text alone: ${runs[0].inputRssMb} MB RSS before digesting)`);
 }
 
-digest();
-await callOverhead();
-if (!values['skip-n8n']) await teamVsSingle();
+if (!values.only) {
+	digest();
+	await callOverhead();
+	if (!values['skip-n8n']) await teamVsSingle();
+}
+if (!values.only || values.only === 'focus') {
+	await focusBenchmark({ dir: values['focus-dir'], rows: Number(values['focus-rows']), gzipRows: Number(values['focus-gzip-rows']), seed: 1 });
+}

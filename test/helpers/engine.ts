@@ -110,8 +110,12 @@ export interface ChainStep {
 export interface RunOptions {
 	parameters: Record<string, unknown>;
 	items: INodeExecutionData['json'][];
+	/** Binary data of the input items, by item (e.g. an export file under `data`). */
+	binary?: Array<INodeExecutionData['binary']>;
 	credentials: ICredentialDataDecryptedObject;
 	redisCredentials?: ICredentialDataDecryptedObject;
+	/** n8n's own Anthropic credential (`anthropicApi`), for nodes set to use it. */
+	n8nAnthropicCredentials?: ICredentialDataDecryptedObject;
 	continueOnFail?: boolean;
 	/** Aborts the execution after this many ms, like a user pressing stop. */
 	cancelAfterMs?: number;
@@ -135,7 +139,7 @@ export async function runChain(options: Omit<RunOptions, 'parameters' | 'continu
 			typeVersion: 1,
 			position: [200 * (i + 1), 0] as [number, number],
 			parameters: step.parameters as INode['parameters'],
-			credentials: { agentSwarmAnthropicApi: { id: 'c1', name: 'Anthropic' }, agentSwarmRedisApi: { id: 'r1', name: 'Redis' } },
+			credentials: { agentSwarmAnthropicApi: { id: 'c1', name: 'Anthropic' }, anthropicApi: { id: 'c2', name: 'n8n Anthropic' }, agentSwarmRedisApi: { id: 'r1', name: 'Redis' } },
 			...(step.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
 		})),
 	];
@@ -150,7 +154,7 @@ export async function runChain(options: Omit<RunOptions, 'parameters' | 'continu
 	hooks.addHandler('workflowExecuteAfter', (run) => finish(run));
 	const additionalData = {
 		hooks,
-		credentialsHelper: new TestCredentials({ agentSwarmAnthropicApi: options.credentials, agentSwarmRedisApi: options.redisCredentials ?? {} }),
+		credentialsHelper: new TestCredentials({ agentSwarmAnthropicApi: options.credentials, anthropicApi: options.n8nAnthropicCredentials ?? {}, agentSwarmRedisApi: options.redisCredentials ?? {} }),
 		executionId: 'exec-test',
 		restApiUrl: 'http://127.0.0.1/rest',
 		webhookBaseUrl: 'http://127.0.0.1/webhook',
@@ -171,7 +175,7 @@ export async function runChain(options: Omit<RunOptions, 'parameters' | 'continu
 			metadata: {},
 			waitingExecution: {},
 			waitingExecutionSource: null,
-			nodeExecutionStack: [{ node: nodes[0], data: { main: [options.items.map((json) => ({ json }))] }, source: null }],
+			nodeExecutionStack: [{ node: nodes[0], data: { main: [options.items.map((json, i) => ({ json, ...(options.binary?.[i] ? { binary: options.binary[i] } : {}) }))] }, source: null }],
 		},
 	} as unknown as IRunExecutionData;
 	const started = performance.now();

@@ -1,9 +1,10 @@
 /** The operations of Evidence Fetch: one entry each, used by the editor options and the dispatch. */
 import type { INodeProperties } from 'n8n-workflow';
+import { focusOperation } from './focus.operation.ts';
 import type { EvidenceOperation } from './operation.ts';
 import { urlsOperation } from './urls.operation.ts';
 
-export const OPERATIONS: readonly EvidenceOperation[] = [urlsOperation];
+export const OPERATIONS: readonly EvidenceOperation[] = [urlsOperation, focusOperation];
 
 export function operationNamed(value: string): EvidenceOperation | undefined {
 	return OPERATIONS.find((op) => op.value === value);
