@@ -55,9 +55,53 @@ export function maskToken(token: string): string {
 	return token.replace(HEX_RUN, WILDCARD).replace(DIGIT_RUN, WILDCARD);
 }
 
+const MONTH = /^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|august|september|october|november|december)[,.]?$/i;
+const WEEKDAY = /^(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|monday|tuesday|wednesday|thursday|friday|saturday|sunday)[,.]?$/i;
+
+/** A unit written apart from its number ("512 KB,", "3 seconds"): part of the value. */
+const UNIT = /^(?:[kmgtp]?i?b|bytes?|[kmgt]bytes|[nµum]?s|secs?|seconds?|mins?|minutes?|h|hrs?|hours?|days?|ms|%)([,;:.)\]]?)$/i;
+
 /**
- * Splits on white space, except that a token opening with "[" runs to its closing "]" (within
- * 240 characters): bracketed thread names and tags ("[IPC Server handler 5]") stay one token.
+ * Masks the tokens of a (digit-normalised) line: each token on its own (maskToken), then the
+ * words of dates written out ("Fri Jun 17 03:55:13 2005"): a month name next to a number, and
+ * a weekday before a month or a number, are as variable as the numbers around them; so is a
+ * unit after a number.
+ */
+export function maskTokens(tokens: string[]): string[] {
+	for (let i = 0; i < tokens.length; i++) tokens[i] = maskToken(tokens[i]);
+	for (let i = 0; i < tokens.length; i++) {
+		if (MONTH.test(tokens[i]) && (tokens[i + 1] === WILDCARD || tokens[i - 1] === WILDCARD)) tokens[i] = WILDCARD;
+	}
+	for (let i = 0; i < tokens.length - 1; i++) {
+		if (WEEKDAY.test(tokens[i]) && tokens[i + 1] === WILDCARD) tokens[i] = WILDCARD;
+	}
+	for (let i = 1; i < tokens.length; i++) {
+		const unit = UNIT.exec(tokens[i]);
+		if (unit && tokens[i - 1] === WILDCARD) tokens[i] = WILDCARD + unit[1];
+	}
+	return tokens;
+}
+
+/**
+ * A list of like values ("blk_1 blk_2 blk_3", "10.0.0.1 10.0.0.2") is one variable however
+ * long: a run of equal masked tokens keeps one of them.
+ */
+export function collapseRepeats(tokens: string[]): string[] {
+	let out = 0;
+	for (let i = 0; i < tokens.length; i++) {
+		if (out > 0 && tokens[i] === tokens[out - 1] && tokens[i].includes(WILDCARD)) continue;
+		tokens[out++] = tokens[i];
+	}
+	tokens.length = out;
+	return tokens;
+}
+
+/**
+ * Splits on white space and on "|" (a field separator in many formats, even without spaces),
+ * which becomes a token of its own. Two kinds of token may contain spaces: one opening with
+ * "[" runs to its closing "]" (bracketed thread names and tags, "[IPC Server handler 5]"), and
+ * one opening with a quote runs to the matching quote ("'my file.txt'", "\"GET / HTTP/1.1\""),
+ * each within 240 characters. A quoted value is one variable however many words it holds.
  */
 export function tokenize(line: string): string[] {
 	const out: string[] = [];
@@ -67,14 +111,35 @@ export function tokenize(line: string): string[] {
 		while (i < n && isSpace(line.charCodeAt(i))) i++;
 		if (i >= n) break;
 		const start = i;
-		if (line.charCodeAt(i) === 91 /* [ */) {
+		const c = line.charCodeAt(i);
+		if (c === 124 /* | */) {
+			out.push('|');
+			i++;
+			continue;
+		}
+		if (c === 91 /* [ */) {
 			const close = line.indexOf(']', i + 1);
 			if (close > 0 && close - i <= 240) i = close + 1;
+		} else if (c === 34 /* " */ || c === 39 /* ' */) {
+			const close = closingQuote(line, i);
+			if (close > 0) i = close + 1;
 		}
-		while (i < n && !isSpace(line.charCodeAt(i))) i++;
+		while (i < n && !isSpace(line.charCodeAt(i)) && line.charCodeAt(i) !== 124) i++;
 		out.push(line.slice(start, i));
 	}
 	return out;
+}
+
+/** The quote closing the one at `open`: followed by a space, punctuation or the end of the line. */
+function closingQuote(line: string, open: number): number {
+	const quote = line[open];
+	const limit = Math.min(line.length, open + 241);
+	for (let j = open + 1; j < limit; j++) {
+		if (line[j] !== quote) continue;
+		const next = line.charCodeAt(j + 1);
+		if (j + 1 >= line.length || isSpace(next) || /[,;:.)\]}|]/.test(line[j + 1])) return j;
+	}
+	return -1;
 }
 
 function isSpace(c: number): boolean {

@@ -1,0 +1,238 @@
+/**
+ * Reads a log into records and templates: the part of the digest that decides what a record is,
+ * where its message starts and which template it belongs to. Pure and deterministic.
+ *
+ * - Records. When nearly every line carries a time near its start, a line without one continues
+ *   the record above (stack traces, wrapped messages); otherwise only indented lines do.
+ * - Messages. The header (time, host, level, source...) is found by the learned header model
+ *   (header.ts), or by an optional format hint; a JSON object becomes key=value tokens.
+ * - Templates. Distinct messages (numbers normalised) are grouped by the template miner. A record
+ *   with continuation lines is grouped by its message and by the last unindented continuation
+ *   line (the exception and its text), so different failures under one message stay apart.
+ */
+import { FormatHint } from './format-hint.ts';
+import { HeaderModel, normaliseLevel, type HeaderOptions } from './header.ts';
+import { collapseRepeats, maskToken, maskTokens, normaliseDigits, shapeHash, tokenize } from './masking.ts';
+import { jsonMessage, jsonTimeField } from './structured.ts';
+import { TemplateMiner, type Message, type MinerOptions } from './template-miner.ts';
+import { TimestampReader } from './timestamps.ts';
+
+export interface MineOptions {
+	miner?: Partial<MinerOptions>;
+	header?: Partial<HeaderOptions>;
+	/** Year assumed for timestamps that carry none (syslog). */
+	year?: number;
+	/** Optional format hint, e.g. "<Date> <Time> <Level> <Component>: <Content>". Never required. */
+	format?: string;
+}
+
+export interface Template {
+	text: string;
+	level?: string;
+}
+
+export interface MinedLog {
+	/** The log's non-blank lines. */
+	lines: string[];
+	/** Per record: index of its first line, its line count, template and time (NaN when none). */
+	recordStart: number[];
+	recordLines: number[];
+	recordTemplate: number[];
+	recordTime: number[];
+	templates: Template[];
+}
+
+/** Continuation lines ("\tat ...", "  File ...") and record starts that carry a time. */
+const INDENTED = /^[ \t]/;
+const TIME_LIKE = /\d{1,2}:\d{2}(?::\d{2})?|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\b1\d{9}(?:\d{3})?\b|\b\d{8}[T-]?\d{6}\b/;
+/** Share of lines that must carry a time for time to mark where records start. */
+const TIMED_SHARE = 0.9;
+const SAMPLE_LINES = 2000;
+/** Distinct lines kept for the cache; further new lines are still read, just not cached. */
+const ENTRY_LIMIT = 1_000_000;
+
+interface Entry {
+	message: number;
+	level?: string;
+	json: boolean;
+}
+
+export function mineLog(text: string | readonly string[], options: MineOptions = {}): MinedLog {
+	const lines = typeof text === 'string' ? nonBlankLines(text) : text.filter((line) => !isBlank(line)).map(stripCr);
+	const year = options.year ?? new Date().getUTCFullYear();
+	const hint = options.format?.trim() ? new FormatHint(options.format) : undefined;
+	const sample = lines.slice(0, SAMPLE_LINES);
+	const timed = sample.length > 0 && sample.filter(hasTime).length >= sample.length * TIMED_SHARE;
+	const indentedShare = sample.filter((l) => INDENTED.test(l)).length / Math.max(1, sample.length);
+	const isStart = (line: string, index: number) =>
+		index === 0 || (timed ? hasTime(line) : indentedShare >= 0.5 || !INDENTED.test(line));
+	const header = new HeaderModel(options.header).learn(
+		sample.filter((line, i) => isStart(line, i) && !jsonMessage(line)).map((line) => maskedTokens(normaliseDigits(line))),
+	);
+
+	const messages: Message[] = [];
+	const messageIndex = new Map<string, number>();
+	const continuations: Message[] = [];
+	const continuationIndex = new Map<string, number>();
+	const entries = new Map<number, Entry>();
+	const continuationEntries = new Map<number, number>();
+	const addMessage = (list: Message[], index: Map<string, number>, tokens: string[]) => {
+		const key = tokens.join(' ');
+		let m = index.get(key);
+		if (m === undefined) {
+			index.set(key, (m = list.length));
+			list.push({ tokens, weight: 0 });
+		}
+		return m;
+	};
+	const entryFor = (line: string): Entry => {
+		const hash = shapeHash(line);
+		const known = entries.get(hash);
+		if (known) return known;
+		const normal = normaliseDigits(line);
+		let tokens: string[];
+		let level: string | undefined;
+		let json = false;
+		const hinted = hint?.match(normal);
+		const structured = hinted ? undefined : jsonMessage(normal);
+		if (hinted) {
+			tokens = maskedTokens(normal.slice(hinted.contentStart));
+			level = hinted.level ? normaliseLevel(hinted.level) : undefined;
+		} else if (structured) {
+			const head = maskedTokens(normal.slice(0, structured.start));
+			level = header.level(head, head.length) ?? (structured.message.level ? normaliseLevel(structured.message.level) : undefined);
+			tokens = structured.message.tokens.map(maskToken);
+			json = true;
+		} else {
+			const all = maskedTokens(normal);
+			const start = header.messageStart(all);
+			level = header.level(all, start);
+			tokens = all.slice(start);
+		}
+		tokens = tokens.length === 0 ? [''] : collapseRepeats(tokens);
+		const entry: Entry = { message: addMessage(messages, messageIndex, tokens), level, json };
+		if (entries.size < ENTRY_LIMIT) entries.set(hash, entry);
+		return entry;
+	};
+	const continuationFor = (line: string): number => {
+		const hash = shapeHash(line);
+		const known = continuationEntries.get(hash);
+		if (known !== undefined) return known;
+		const m = addMessage(continuations, continuationIndex, collapseRepeats(maskedTokens(normaliseDigits(line.trim()))));
+		if (continuationEntries.size < ENTRY_LIMIT) continuationEntries.set(hash, m);
+		return m;
+	};
+
+	const recordStart: number[] = [];
+	const recordLines: number[] = [];
+	const recordMessage: number[] = [];
+	const recordContinuation: number[] = [];
+	const recordTime: number[] = [];
+	const recordLevel: Array<string | undefined> = [];
+	const reader = new TimestampReader(year);
+	let second = '\u0000';
+	let secondMs = NaN;
+	let signature = -1;
+	const closeRecord = () => {
+		const r = recordStart.length - 1;
+		if (r < 0) return;
+		recordContinuation.push(signature >= 0 ? continuationFor(lines[signature]) : -1);
+		signature = -1;
+		void r;
+	};
+
+	for (let i = 0; i < lines.length; i++) {
+		const line = lines[i];
+		let time = NaN;
+		let start: boolean;
+		if (line.startsWith(second)) {
+			start = true;
+			time = secondMs;
+		} else {
+			const parsed = reader.read(line);
+			if (parsed) {
+				second = parsed.secondPrefix || '\u0000';
+				time = secondMs = parsed.ms;
+				start = true;
+			} else start = isStart(line, i);
+		}
+		if (!start) {
+			recordLines[recordLines.length - 1]++;
+			// The last unindented continuation line names the failure ("Caused by: ...", "ValueError: ...").
+			if (signature < 0 || !INDENTED.test(line)) signature = i;
+			continue;
+		}
+		closeRecord();
+		const entry = entryFor(line);
+		if (Number.isNaN(time) && entry.json) time = jsonTime(line, reader);
+		recordStart.push(i);
+		recordLines.push(1);
+		recordMessage.push(entry.message);
+		recordTime.push(time);
+		recordLevel.push(entry.level);
+		messages[entry.message].weight++;
+	}
+	closeRecord();
+	for (const c of recordContinuation) if (c >= 0) continuations[c].weight++;
+
+	const miner = new TemplateMiner(options.miner);
+	const messageCluster = miner.group(messages);
+	const continuationMiner = new TemplateMiner(options.miner);
+	const continuationCluster = continuationMiner.group(continuations);
+
+	const templates: Template[] = [];
+	const templateIndex = new Map<string, number>();
+	const recordTemplate: number[] = new Array(recordStart.length);
+	for (let r = 0; r < recordStart.length; r++) {
+		const first = messageCluster[recordMessage[r]];
+		const c = recordContinuation[r];
+		const second = c >= 0 ? continuationCluster[c] : -1;
+		const key = `${first}:${second}`;
+		let t = templateIndex.get(key);
+		if (t === undefined) {
+			const head = miner.template(miner.clusters[first]);
+			const text = second >= 0 ? `${head} ⏎ ${continuationMiner.template(continuationMiner.clusters[second])}` : head;
+			templateIndex.set(key, (t = templates.length));
+			templates.push({ text });
+		}
+		recordTemplate[r] = t;
+		const level = recordLevel[r];
+		const template = templates[t];
+		if (level && (!template.level || SEVERE.test(level))) template.level = level;
+	}
+	return { lines, recordStart, recordLines, recordTemplate, recordTime, templates };
+}
+
+export const SEVERE = /^(?:error|err|crit|critical|alert|emerg|emergency|fatal|severe|panic|warn|warning)$/i;
+
+function jsonTime(line: string, reader: TimestampReader): number {
+	const field = jsonTimeField(line);
+	if (typeof field === 'number') return field;
+	return field === undefined ? NaN : (reader.read(field)?.ms ?? NaN);
+}
+
+function hasTime(line: string): boolean {
+	return TIME_LIKE.test(line.length > 80 ? line.slice(0, 80) : line);
+}
+
+export function maskedTokens(line: string): string[] {
+	return maskTokens(tokenize(line));
+}
+
+function nonBlankLines(text: string): string[] {
+	const all = text.split('\n');
+	const out: string[] = [];
+	for (const raw of all) {
+		if (isBlank(raw)) continue;
+		out.push(stripCr(raw));
+	}
+	return out;
+}
+
+function stripCr(line: string): string {
+	return line.endsWith('\r') ? line.slice(0, -1) : line;
+}
+
+function isBlank(line: string): boolean {
+	return line.length === 0 || line.trim().length === 0;
+}
