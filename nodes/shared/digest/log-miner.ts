@@ -12,7 +12,7 @@
  */
 import { FormatHint } from './format-hint.ts';
 import { HeaderModel, normaliseLevel, type HeaderOptions } from './header.ts';
-import { collapseRepeats, maskToken, maskTokens, normaliseDigits, shapeHash, tokenize } from './masking.ts';
+import { collapseRepeats, maskTokens, normaliseDigits, shapeHash, tokenize } from './masking.ts';
 import { jsonMessage, jsonTimeField } from './structured.ts';
 import { TemplateMiner, type Message, type MinerOptions } from './template-miner.ts';
 import { TimestampReader } from './timestamps.ts';
@@ -45,8 +45,11 @@ export interface MinedLog {
 /** Continuation lines ("\tat ...", "  File ...") and record starts that carry a time. */
 const INDENTED = /^[ \t]/;
 const TIME_LIKE = /\d{1,2}:\d{2}(?::\d{2})?|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\b1\d{9}(?:\d{3})?\b|\b\d{8}[T-]?\d{6}\b/;
-/** Share of lines that must carry a time for time to mark where records start. */
-const TIMED_SHARE = 0.9;
+/**
+ * Share of unindented lines that must carry a time for time to mark where records start. Not
+ * much more than half: in a log full of stack traces, many lines are exceptions, not records.
+ */
+const TIMED_SHARE = 0.5;
 const SAMPLE_LINES = 2000;
 /** Distinct lines kept for the cache; further new lines are still read, just not cached. */
 const ENTRY_LIMIT = 1_000_000;
@@ -62,7 +65,8 @@ export function mineLog(text: string | readonly string[], options: MineOptions =
 	const year = options.year ?? new Date().getUTCFullYear();
 	const hint = options.format?.trim() ? new FormatHint(options.format) : undefined;
 	const sample = lines.slice(0, SAMPLE_LINES);
-	const timed = sample.length > 0 && sample.filter(hasTime).length >= sample.length * TIMED_SHARE;
+	const unindented = sample.filter((l) => !INDENTED.test(l));
+	const timed = unindented.length > 0 && unindented.filter(hasTime).length >= unindented.length * TIMED_SHARE;
 	const indentedShare = sample.filter((l) => INDENTED.test(l)).length / Math.max(1, sample.length);
 	const isStart = (line: string, index: number) =>
 		index === 0 || (timed ? hasTime(line) : indentedShare >= 0.5 || !INDENTED.test(line));
@@ -101,7 +105,7 @@ export function mineLog(text: string | readonly string[], options: MineOptions =
 		} else if (structured) {
 			const head = maskedTokens(normal.slice(0, structured.start));
 			level = header.level(head, head.length) ?? (structured.message.level ? normaliseLevel(structured.message.level) : undefined);
-			tokens = structured.message.tokens.map(maskToken);
+			tokens = maskTokens(structured.message.tokens);
 			json = true;
 		} else {
 			const all = maskedTokens(normal);

@@ -17,7 +17,7 @@ export function normaliseDigits(line: string): string {
 const WHOLE_VALUE = new RegExp(
 	[
 		String.raw`^[\[(/'"]*(?:\d{1,3}\.){3}\d{1,3}(?::\d+)?[\])'",;:.]*$`, // IPv4[:port]
-		String.raw`^(?:0x[0-9a-f]+|(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{3,})[,;:.]?$`, // hex ids and hashes (digits normalised)
+		String.raw`^(?:0x[0-9a-f]+|(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{2,})[,;:.]?$`, // hex ids and hashes (digit runs normalised to one 0)
 		String.raw`^(?=[^\s]*\d)[0-9a-f]+(?:-[0-9a-f]+){4}$`, // UUIDs (digits normalised)
 		String.raw`^[-+]?[\d.,:/_-]*\d[\d.,:/_-]*[a-zA-Z%]{0,3}$`, // numbers, dates, times, sizes (12ms, 5KB, 3.2%)
 	].join('|'),
@@ -48,10 +48,22 @@ export function shapeHash(line: string): number {
 	return (h1 >>> 0) * 0x200000 + ((h2 >>> 0) & 0x1fffff);
 }
 
-/** Masks one whitespace-free token (of a digit-normalised line). */
+const KEY_VALUE = /^([A-Za-z_][\w.-]*[=:])(.+)$/;
+const WRAPPED = /^([[('"]*)(.*?)([\])'",;:.]*)$/;
+/** A hash or id of hex letters only ("fcbcdbcd"): no word is eight of a to f. */
+const HEX_LETTERS = /^[a-f]{8,}$/;
+
+/**
+ * Masks one whitespace-free token (of a digit-normalised line): a value, or the value of
+ * "key=value", or a value in brackets, quotes or before punctuation ("(12ms)", "42,").
+ */
 export function maskToken(token: string): string {
-	if (!HAS_DIGIT.test(token)) return token;
+	if (!HAS_DIGIT.test(token)) return HEX_LETTERS.test(token) ? WILDCARD : token;
 	if (WHOLE_VALUE.test(token)) return WILDCARD;
+	const kv = KEY_VALUE.exec(token);
+	if (kv && WHOLE_VALUE.test(kv[2])) return kv[1] + WILDCARD;
+	const wrapped = WRAPPED.exec(token);
+	if (wrapped && (wrapped[1] || wrapped[3]) && WHOLE_VALUE.test(wrapped[2])) return wrapped[1] + WILDCARD + wrapped[3];
 	return token.replace(HEX_RUN, WILDCARD).replace(DIGIT_RUN, WILDCARD);
 }
 
@@ -137,7 +149,7 @@ function closingQuote(line: string, open: number): number {
 	for (let j = open + 1; j < limit; j++) {
 		if (line[j] !== quote) continue;
 		const next = line.charCodeAt(j + 1);
-		if (j + 1 >= line.length || isSpace(next) || /[,;:.)\]}|]/.test(line[j + 1])) return j;
+		if (j + 1 >= line.length || isSpace(next) || /[,;:.)\]}|"']/.test(line[j + 1])) return j;
 	}
 	return -1;
 }

@@ -5,6 +5,8 @@
  * value of several words is spread over its words, so a message field ("msg", "message") is
  * mined like any log message. The level and time fields are picked up by their usual names.
  */
+import { tokenize } from './masking.ts';
+
 const LEVEL_KEY = /^(?:level|severity|lvl|loglevel|log\.level|levelname)$/i;
 const TIME_KEY = /^(?:@?timestamp|time|ts|datetime|date|@t|eventtime)$/i;
 
@@ -42,7 +44,7 @@ function flatten(object: Record<string, unknown>, path: string, out: JsonMessage
 		if (typeof value === 'string') {
 			if (!path && out.level === undefined && LEVEL_KEY.test(key)) out.level = value;
 			if (!path && out.time === undefined && TIME_KEY.test(key)) out.time = value;
-			const words = value.split(/\s+/).filter(Boolean);
+			const words = tokenize(value);
 			if (words.length > 1) out.tokens.push(`${name}=`, ...words);
 			else out.tokens.push(`${name}=${value}`);
 			continue;

@@ -61,28 +61,35 @@ export class TemplateMiner {
 	}
 
 	/** Groups the messages; returns the cluster index of each message (into `clusters`). */
-	group(messages: readonly Message[]): Int32Array {
-		const assignment = new Int32Array(messages.length).fill(-1);
+	group(input: readonly Message[]): Int32Array {
+		const assignment = new Int32Array(input.length).fill(-1);
 		const byLength = new Map<number, number[]>();
-		for (let m = 0; m < messages.length; m++) {
-			const n = messages[m].tokens.length;
+		for (let m = 0; m < input.length; m++) {
+			const n = input[m].tokens.length;
 			let list = byLength.get(n);
 			if (!list) byLength.set(n, (list = []));
 			list.push(m);
 		}
 		const lengths = [...byLength.keys()].sort((a, b) => a - b);
+		const shapesOf = (messages: readonly Message[]) => lengths.flatMap((n) => patternGroups(messages, byLength.get(n)!));
 
-		let shapes = lengths.flatMap((n) => patternGroups(messages, byLength.get(n)!, new Set()));
-		const leading = this.leadingVariables(messages, shapes);
-		if (leading.size > 0) shapes = lengths.flatMap((n) => patternGroups(messages, byLength.get(n)!, leading));
-		const seenVarying = openVocabulary(messages, shapes, leading, this.options.maxConstantValues);
-		const recurring = recurringColumns(messages, shapes, leading, this.options.maxConstantValues);
+		// Fields that vary independently of the message are variables everywhere: mask them and
+		// find the shapes again without them.
+		let messages = input;
+		let shapes = shapesOf(messages);
+		const fields = this.independentFields(messages, shapes);
+		if (fields.columns.size > 0 || fields.keys.size > 0) {
+			messages = messages.map((m) => ({ weight: m.weight, tokens: maskFields(m.tokens, fields.columns, fields.keys) }));
+			shapes = shapesOf(messages);
+		}
+		const seenVarying = openVocabulary(messages, shapes, this.options.maxConstantValues);
+		const recurring = recurringColumns(messages, shapes, this.options.maxConstantValues);
 
 		const byTemplate = new Map<string, Cluster>();
 		for (let g = 0; g < shapes.length; g++) {
 			const shape = shapes[g];
-			for (const part of this.split(messages, shape, leading, seenVarying, (c) => recurring.has(g + SEP + c))) {
-				const tokens = templateTokens(messages, part.members, part.variable);
+			for (const part of this.split(messages, shape, seenVarying, (c) => recurring.has(g + SEP + c))) {
+				const tokens = templateTokens(messages, shape, part.members[0], part.variable);
 				const key = tokens.join(' ');
 				let cluster = byTemplate.get(key);
 				if (!cluster) {
@@ -104,11 +111,12 @@ export class TemplateMiner {
 	}
 
 	/**
-	 * Leading columns that vary inside most groups of at least two lines: header fields
-	 * (host, program, thread names) rather than words of a message.
+	 * Fields that vary inside most groups of at least two messages: leading columns (a host,
+	 * program or thread name the header model did not take) and keys of key=value pairs (host=,
+	 * request_id=). Words of a message are constant within its group; these are not.
 	 */
-	private leadingVariables(messages: readonly Message[], shapes: number[][]): Set<number> {
-		const out = new Set<number>();
+	private independentFields(messages: readonly Message[], shapes: number[][]): { columns: Set<number>; keys: Set<string> } {
+		const columns = new Set<number>();
 		for (let p = 0; p < this.options.leadingColumns; p++) {
 			let groups = 0;
 			let varying = 0;
@@ -118,16 +126,30 @@ export class TemplateMiner {
 				const first = messages[members[0]].tokens[p];
 				if (members.some((m) => messages[m].tokens[p] !== first)) varying++;
 			}
-			if (groups >= 3 && varying >= groups * this.options.leadingShare) out.add(p);
+			if (groups >= 3 && varying >= groups * this.options.leadingShare) columns.add(p);
 		}
-		return out;
+		const seen = new Map<string, { groups: number; varying: number }>();
+		for (const members of shapes) {
+			if (members.length < 2) continue;
+			const tokens = messages[members[0]].tokens;
+			for (let c = 0; c < tokens.length; c++) {
+				const key = KEY.exec(tokens[c])?.[0];
+				if (!key || !members.every((m) => messages[m].tokens[c].startsWith(key))) continue;
+				let stat = seen.get(key);
+				if (!stat) seen.set(key, (stat = { groups: 0, varying: 0 }));
+				stat.groups++;
+				if (members.some((m) => messages[m].tokens[c] !== tokens[c])) stat.varying++;
+			}
+		}
+		const keys = new Set<string>();
+		for (const [key, { groups, varying }] of seen) if (groups >= 3 && varying >= groups * this.options.leadingShare) keys.add(key);
+		return { columns, keys };
 	}
 
 	/** Splits one shape group on its constant-like varying columns; the rest are variables. */
 	private split(
 		messages: readonly Message[],
 		members: number[],
-		leading: Set<number>,
 		seenVarying: Set<string>,
 		recurs: (column: number) => boolean,
 	): Array<{ members: number[]; variable: boolean[] }> {
@@ -137,9 +159,10 @@ export class TemplateMiner {
 		for (let c = 0; c < n; c++) {
 			const values = columnValues(messages, members, c);
 			if (values.size <= 1) continue;
-			if (leading.has(c) || recurs(c) || this.isVariable(values, seenVarying)) variable[c] = true;
+			if (recurs(c) || this.isVariable(values, seenVarying)) variable[c] = true;
 			else splitters.push(c);
 		}
+		crossedOut(messages, members, splitters, variable);
 		if (splitters.length === 0) return [{ members, variable }];
 		const parts = new Map<string, number[]>();
 		for (const m of members) {
@@ -167,8 +190,10 @@ export class TemplateMiner {
 		let identifiers = 0;
 		let seen = 0;
 		let lines = 0;
+		let masked = 0;
 		for (const [value, n] of values) {
 			lines += n;
+			if (value === WILDCARD) masked += n;
 			if (n === 1) singles++;
 			const kind = tokenKind(value);
 			if (kind === 'name') names++;
@@ -176,22 +201,51 @@ export class TemplateMiner {
 			if (seenVarying.has(value)) seen++;
 		}
 		const half = values.size / 2;
-		if (seen >= half || names >= half) return true;
+		// Mostly numbers or hashes, once a word: the word is the odd value, not another statement.
+		if (seen >= half || names >= half || masked * 2 >= lines) return true;
 		if (values.size >= 3 && singles === values.size) return true;
 		return identifiers >= half && singles / lines >= 0.25;
 	}
 }
 
 /**
- * Groups messages of one length by their longest common pattern. Masked tokens and the given
- * columns take no part: they say nothing about which statement wrote the line.
+ * Two columns of few values that cross ("Upgraded" and "Downgraded" each seen with "gold" and
+ * with "silver") are not both constants: statements do not come in grids. A pairing with at
+ * least as many combinations as values in both columns has such a cross. The column with more
+ * values is the variable; it leaves `splitters`.
  */
-function patternGroups(messages: readonly Message[], members: number[], skip: Set<number>): number[][] {
+function crossedOut(messages: readonly Message[], members: number[], splitters: number[], variable: boolean[]): void {
+	const distinct = (c: number) => new Set(members.map((m) => messages[m].tokens[c])).size;
+	for (let changed = true; changed && splitters.length >= 2; ) {
+		changed = false;
+		const sizes = splitters.map(distinct);
+		for (let i = 0; i < splitters.length && !changed; i++) {
+			for (let j = 0; j < splitters.length && !changed; j++) {
+				if (sizes[i] <= sizes[j] || sizes[j] < 2) continue;
+				const a = splitters[i];
+				const b = splitters[j];
+				const pairs = new Set(members.map((m) => messages[m].tokens[a] + SEP + messages[m].tokens[b]));
+				if (pairs.size >= sizes[i] + sizes[j]) {
+					variable[a] = true;
+					splitters.splice(i, 1);
+					changed = true;
+				}
+			}
+		}
+	}
+}
+
+/**
+ * Groups messages of one length by their longest common pattern. Masked values take no part,
+ * with or without their key ("<*>", "host=<*>"): they say nothing about which statement wrote
+ * the line, and a few keys every line carries would otherwise outnumber a message's words.
+ */
+function patternGroups(messages: readonly Message[], members: number[]): number[][] {
 	const freq = new Map<string, number>();
 	for (const m of members) {
 		const { tokens, weight } = messages[m];
 		for (let i = 0; i < tokens.length; i++) {
-			if (skip.has(i) || tokens[i] === WILDCARD) continue;
+			if (anonymous(tokens[i])) continue;
 			const key = i + SEP + tokens[i];
 			freq.set(key, (freq.get(key) ?? 0) + weight);
 		}
@@ -203,7 +257,7 @@ function patternGroups(messages: readonly Message[], members: number[], skip: Se
 		f.length = tokens.length;
 		const tally = new Map<number, number>();
 		for (let i = 0; i < tokens.length; i++) {
-			f[i] = skip.has(i) || tokens[i] === WILDCARD ? 0 : freq.get(i + SEP + tokens[i])!;
+			f[i] = anonymous(tokens[i]) ? 0 : freq.get(i + SEP + tokens[i])!;
 			if (f[i] > 0) tally.set(f[i], (tally.get(f[i]) ?? 0) + 1);
 		}
 		let best = 0;
@@ -223,17 +277,22 @@ function patternGroups(messages: readonly Message[], members: number[], skip: Se
 	return [...groups.values()];
 }
 
+const MASKED_VALUE = /^[A-Za-z_][\w.-]*[=:]<\*>$/;
+
+function anonymous(token: string): boolean {
+	return token === WILDCARD || MASKED_VALUE.test(token);
+}
+
 /**
  * Values of columns that clearly vary (many values, most seen once): names and ids that may
  * turn up again, fewer at a time, in other messages.
  */
-function openVocabulary(messages: readonly Message[], shapes: number[][], skip: Set<number>, maxConstant: number): Set<string> {
+function openVocabulary(messages: readonly Message[], shapes: number[][], maxConstant: number): Set<string> {
 	const out = new Set<string>();
 	for (const members of shapes) {
 		if (members.length <= maxConstant) continue;
 		const n = messages[members[0]].tokens.length;
 		for (let c = 0; c < n; c++) {
-			if (skip.has(c)) continue;
 			const values = columnValues(messages, members, c);
 			if (values.size <= maxConstant) continue;
 			let singles = 0;
@@ -246,23 +305,24 @@ function openVocabulary(messages: readonly Message[], shapes: number[][], skip: 
 }
 
 /**
- * Columns of few values (groups, columns) whose values also vary together in another group:
- * "session opened for user cyrus" and "session closed for user cyrus", with "news" and "test"
- * in both places, tell that cyrus, news and test are names, not words of two statements.
+ * Columns of few values whose values also vary together in another statement's group:
+ * "session opened for user cyrus by (uid=0)" and "session closed for user cyrus", with "news"
+ * and "test" in both places, tell that cyrus, news and test are names, not words of two
+ * statements. The other group must differ in length or in the column's position (groups of one
+ * length with the column in one place may be one statement seen twice).
  */
-function recurringColumns(messages: readonly Message[], shapes: number[][], skip: Set<number>, maxConstant: number): Set<string> {
-	const columns: Array<{ key: string; group: number; values: string[] }> = [];
+function recurringColumns(messages: readonly Message[], shapes: number[][], maxConstant: number): Set<string> {
+	const columns: Array<{ key: string; group: number; length: number; column: number; values: string[] }> = [];
 	const byValue = new Map<string, number[]>();
 	for (let g = 0; g < shapes.length; g++) {
 		const members = shapes[g];
 		if (members.length < 2) continue;
 		const n = messages[members[0]].tokens.length;
 		for (let c = 0; c < n; c++) {
-			if (skip.has(c)) continue;
 			const values = [...columnValues(messages, members, c).keys()].filter((v) => v !== WILDCARD);
-			if (values.length < 2 || values.length > maxConstant) continue;
+			if (values.length < 2) continue;
 			const index = columns.length;
-			columns.push({ key: g + SEP + c, group: g, values });
+			columns.push({ key: g + SEP + c, group: g, length: n, column: c, values });
 			for (const value of values) {
 				let list = byValue.get(value);
 				if (!list) byValue.set(value, (list = []));
@@ -271,14 +331,16 @@ function recurringColumns(messages: readonly Message[], shapes: number[][], skip
 		}
 	}
 	const out = new Set<string>();
-	for (let i = 0; i < columns.length; i++) {
+	for (const column of columns) {
+		if (column.values.length > maxConstant) continue;
 		const shared = new Map<number, number>();
-		for (const value of columns[i].values) {
+		for (const value of column.values) {
 			for (const j of byValue.get(value)!) {
-				if (columns[j].group === columns[i].group) continue;
+				const other = columns[j];
+				if (other.group === column.group || (other.length === column.length && other.column === column.column)) continue;
 				const k = (shared.get(j) ?? 0) + 1;
 				shared.set(j, k);
-				if (k >= 2) out.add(columns[i].key);
+				if (k >= 2) out.add(column.key);
 			}
 		}
 	}
@@ -297,32 +359,60 @@ function columnValues(messages: readonly Message[], members: number[], c: number
 /** A plain word ("closed", "Started", "RUNNING,"), the value after a key ("user=root") included. */
 const PLAIN_WORD = /^[([]?[A-Za-z][a-z]*[)\]]?[,.;:!?]?$|^[A-Z]+[,.;:!?]?$/;
 const KEY_PREFIX = /^[A-Za-z_][\w.-]*[=:](?=.)/;
-/** Names of things: paths, host, file and class names (a dot between letters), addresses, quoted text. */
-const NAME = /[/\\@]|[A-Za-z]\.[A-Za-z]|^["']/;
+/** The key of a key=value token (with its "="). */
+const KEY = /^[A-Za-z_][\w.-]*=/;
+/** Names of things: paths, host, file and class names (a dot between letters), addresses. */
+const NAME = /[/\\@]|[A-Za-z]\.[A-Za-z]/;
+const QUOTED = /^(["']).*\1[,;:.)\]]*$/;
 
-/** Masked parts are left out: "(uid=<*>)" and "LOGIN(uid=<*>)" differ in their words, not their numbers. */
+/**
+ * Masked parts are left out: "(uid=<*>)" and "LOGIN(uid=<*>)" differ in their words, not their
+ * numbers. Quoted text is a name; a quote that opens or closes a longer text (msg="Started) is
+ * punctuation.
+ */
 function tokenKind(token: string): 'word' | 'name' | 'identifier' {
-	const value = token.replace(KEY_PREFIX, '').split(WILDCARD).join('');
+	let value = token.replace(KEY_PREFIX, '').split(WILDCARD).join('');
 	if (value.length === 0) return 'identifier';
+	if (value.length > 2 && QUOTED.test(value)) return 'name';
+	value = value.replace(/^["'([]+|["')\],;:.!?]+$/g, '');
 	if (PLAIN_WORD.test(value)) return 'word';
 	return NAME.test(value) ? 'name' : 'identifier';
 }
 
-/** The template's tokens: constants as they are, variables as <*> keeping a shared key or affix. */
-function templateTokens(messages: readonly Message[], members: number[], variable: boolean[]): string[] {
-	const first = messages[members[0]].tokens;
-	return first.map((token, c) => {
+/**
+ * The template's tokens: constants as they are (from message `first`), variables as <*>
+ * keeping the key or affix that all the group's values share ("user=<*>", "/api/<*>").
+ */
+function templateTokens(messages: readonly Message[], group: number[], first: number, variable: boolean[]): string[] {
+	return messages[first].tokens.map((token, c) => {
 		if (!variable[c]) return token;
 		let prefix = token;
 		let suffix = token;
-		for (const m of members) {
+		for (const m of group) {
 			const other = messages[m].tokens[c];
 			prefix = commonPrefix(prefix, other);
 			suffix = commonSuffix(suffix, other);
 			if (!prefix && !suffix) break;
 		}
-		return affix(prefix, true) + WILDCARD + affix(suffix, false);
+		const head = affix(prefix, true);
+		const tail = affix(suffix, false);
+		return head + WILDCARD + (head.length + tail.length > shortest(messages, group, c) ? '' : tail);
 	});
+}
+
+/** Masks the independent fields of a message: its leading columns and the values of its keys. */
+function maskFields(tokens: readonly string[], columns: Set<number>, keys: Set<string>): string[] {
+	return tokens.map((token, c) => {
+		if (columns.has(c)) return WILDCARD;
+		const key = keys.size > 0 ? KEY.exec(token)?.[0] : undefined;
+		return key && keys.has(key) ? key + WILDCARD : token;
+	});
+}
+
+function shortest(messages: readonly Message[], members: number[], c: number): number {
+	let n = Infinity;
+	for (const m of members) n = Math.min(n, messages[m].tokens[c].length);
+	return n;
 }
 
 const BOUNDARY = /[=:/\\_@.([{'"-]/;
