@@ -128,7 +128,7 @@ export class TemplateMiner {
 			}
 			if (groups >= 3 && varying >= groups * this.options.leadingShare) columns.add(p);
 		}
-		const seen = new Map<string, { groups: number; varying: number }>();
+		const seen = new Map<string, { groups: number; varying: number; values: number }>();
 		for (const members of shapes) {
 			if (members.length < 2) continue;
 			const tokens = messages[members[0]].tokens;
@@ -136,13 +136,18 @@ export class TemplateMiner {
 				const key = KEY.exec(tokens[c])?.[0];
 				if (!key || !members.every((m) => messages[m].tokens[c].startsWith(key))) continue;
 				let stat = seen.get(key);
-				if (!stat) seen.set(key, (stat = { groups: 0, varying: 0 }));
+				if (!stat) seen.set(key, (stat = { groups: 0, varying: 0, values: 0 }));
 				stat.groups++;
-				if (members.some((m) => messages[m].tokens[c] !== tokens[c])) stat.varying++;
+				const values = new Set(members.map((m) => messages[m].tokens[c])).size;
+				if (values > 1) stat.varying++;
+				stat.values = Math.max(stat.values, values);
 			}
 		}
 		const keys = new Set<string>();
-		for (const [key, { groups, varying }] of seen) if (groups >= 3 && varying >= groups * this.options.leadingShare) keys.add(key);
+		// A key names data: varying in two statements' groups, with three values in one, is enough.
+		for (const [key, { groups, varying, values }] of seen) {
+			if ((groups >= 3 && varying >= groups * this.options.leadingShare) || (groups >= 2 && varying === groups && values >= 3)) keys.add(key);
+		}
 		return { columns, keys };
 	}
 
@@ -203,8 +208,9 @@ export class TemplateMiner {
 		const half = values.size / 2;
 		// Mostly numbers or hashes, once a word: the word is the odd value, not another statement.
 		if (seen >= half || names >= half || masked * 2 >= lines) return true;
-		if (values.size >= 3 && singles === values.size) return true;
-		return identifiers >= half && singles / lines >= 0.25;
+		const open = singles / lines;
+		if (values.size >= 3 && open >= 0.5) return true;
+		return identifiers >= half && open >= 0.25;
 	}
 }
 
@@ -333,16 +339,15 @@ function recurringColumns(messages: readonly Message[], shapes: number[][], maxC
 	const out = new Set<string>();
 	for (const column of columns) {
 		if (column.values.length > maxConstant) continue;
-		const shared = new Map<number, number>();
+		let found = 0;
 		for (const value of column.values) {
-			for (const j of byValue.get(value)!) {
+			const elsewhere = byValue.get(value)!.some((j) => {
 				const other = columns[j];
-				if (other.group === column.group || (other.length === column.length && other.column === column.column)) continue;
-				const k = (shared.get(j) ?? 0) + 1;
-				shared.set(j, k);
-				if (k >= 2) out.add(column.key);
-			}
+				return other.group !== column.group && !(other.length === column.length && other.column === column.column);
+			});
+			if (elsewhere) found++;
 		}
+		if (found * 2 >= column.values.length) out.add(column.key);
 	}
 	return out;
 }
