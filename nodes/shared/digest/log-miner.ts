@@ -12,7 +12,7 @@
  */
 import { FormatHint } from './format-hint.ts';
 import { HeaderModel, normaliseLevel, type HeaderOptions } from './header.ts';
-import { collapseRepeats, maskTokens, normaliseDigits, shapeHash, tokenize } from './masking.ts';
+import { collapseRepeats, maskTokens, normaliseDigits, ShapeTable, tokenize } from './masking.ts';
 import { jsonMessage, jsonTimeField } from './structured.ts';
 import { TemplateMiner, type Message, type MinerOptions } from './template-miner.ts';
 import { TimestampReader } from './timestamps.ts';
@@ -43,7 +43,7 @@ export interface MinedLog {
 }
 
 /** Continuation lines ("\tat ...", "  File ...") and record starts that carry a time. */
-const INDENTED = /^[ \t]/;
+const LEADING_SPACE = /^[ \t]*/;
 const TIME_LIKE = /\d{1,2}:\d{2}(?::\d{2})?|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\b1\d{9}(?:\d{3})?\b|\b\d{8}[T-]?\d{6}\b/;
 /**
  * Share of unindented lines that must carry a time for time to mark where records start. Not
@@ -65,11 +65,17 @@ export function mineLog(text: string | readonly string[], options: MineOptions =
 	const year = options.year ?? new Date().getUTCFullYear();
 	const hint = options.format?.trim() ? new FormatHint(options.format) : undefined;
 	const sample = lines.slice(0, SAMPLE_LINES);
-	const unindented = sample.filter((l) => !INDENTED.test(l));
+	// A log pasted with an indent is indented throughout: only more than that marks a continuation.
+	const base = sample.reduce((min, l) => Math.min(min, LEADING_SPACE.exec(l)![0].length), Infinity);
+	const indented = (line: string) => {
+		const c = line.charCodeAt(0);
+		if (c !== 32 && c !== 9) return false;
+		return LEADING_SPACE.exec(line)![0].length > base;
+	};
+	const unindented = sample.filter((l) => !indented(l));
 	const timed = unindented.length > 0 && unindented.filter(hasTime).length >= unindented.length * TIMED_SHARE;
-	const indentedShare = sample.filter((l) => INDENTED.test(l)).length / Math.max(1, sample.length);
 	const isStart = (line: string, index: number) =>
-		index === 0 || (timed ? hasTime(line) : indentedShare >= 0.5 || !INDENTED.test(line));
+		index === 0 || (timed ? hasTime(line) : !indented(line));
 	const header = new HeaderModel(options.header).learn(
 		sample.filter((line, i) => isStart(line, i) && !jsonMessage(line)).map((line) => maskedTokens(normaliseDigits(line))),
 	);
@@ -78,8 +84,8 @@ export function mineLog(text: string | readonly string[], options: MineOptions =
 	const messageIndex = new Map<string, number>();
 	const continuations: Message[] = [];
 	const continuationIndex = new Map<string, number>();
-	const entries = new Map<number, Entry>();
-	const continuationEntries = new Map<number, number>();
+	const entries = new ShapeTable<Entry>();
+	const continuationEntries = new ShapeTable<number>();
 	const addMessage = (list: Message[], index: Map<string, number>, tokens: string[]) => {
 		const key = tokens.join(' ');
 		let m = index.get(key);
@@ -90,8 +96,7 @@ export function mineLog(text: string | readonly string[], options: MineOptions =
 		return m;
 	};
 	const entryFor = (line: string): Entry => {
-		const hash = shapeHash(line);
-		const known = entries.get(hash);
+		const known = entries.get(line);
 		if (known) return known;
 		const normal = normaliseDigits(line);
 		let tokens: string[];
@@ -115,15 +120,14 @@ export function mineLog(text: string | readonly string[], options: MineOptions =
 		}
 		tokens = tokens.length === 0 ? [''] : collapseRepeats(tokens);
 		const entry: Entry = { message: addMessage(messages, messageIndex, tokens), level, json };
-		if (entries.size < ENTRY_LIMIT) entries.set(hash, entry);
+		if (entries.size < ENTRY_LIMIT) entries.add(entry);
 		return entry;
 	};
 	const continuationFor = (line: string): number => {
-		const hash = shapeHash(line);
-		const known = continuationEntries.get(hash);
+		const known = continuationEntries.get(line);
 		if (known !== undefined) return known;
 		const m = addMessage(continuations, continuationIndex, collapseRepeats(maskedTokens(normaliseDigits(line.trim()))));
-		if (continuationEntries.size < ENTRY_LIMIT) continuationEntries.set(hash, m);
+		if (continuationEntries.size < ENTRY_LIMIT) continuationEntries.add(m);
 		return m;
 	};
 
@@ -134,41 +138,27 @@ export function mineLog(text: string | readonly string[], options: MineOptions =
 	const recordTime: number[] = [];
 	const recordLevel: Array<string | undefined> = [];
 	const reader = new TimestampReader(year);
-	let second = '\u0000';
-	let secondMs = NaN;
+	const fieldReader = new TimestampReader(year);
 	let signature = -1;
 	const closeRecord = () => {
-		const r = recordStart.length - 1;
-		if (r < 0) return;
+		if (recordStart.length === 0) return;
 		recordContinuation.push(signature >= 0 ? continuationFor(lines[signature]) : -1);
 		signature = -1;
-		void r;
 	};
 
 	for (let i = 0; i < lines.length; i++) {
 		const line = lines[i];
-		let time = NaN;
-		let start: boolean;
-		if (line.startsWith(second)) {
-			start = true;
-			time = secondMs;
-		} else {
-			const parsed = reader.read(line);
-			if (parsed) {
-				second = parsed.secondPrefix || '\u0000';
-				time = secondMs = parsed.ms;
-				start = true;
-			} else start = isStart(line, i);
-		}
+		let time = reader.read(line);
+		const start = !Number.isNaN(time) || isStart(line, i);
 		if (!start) {
 			recordLines[recordLines.length - 1]++;
 			// The last unindented continuation line names the failure ("Caused by: ...", "ValueError: ...").
-			if (signature < 0 || !INDENTED.test(line)) signature = i;
+			if (signature < 0 || !indented(line)) signature = i;
 			continue;
 		}
 		closeRecord();
 		const entry = entryFor(line);
-		if (Number.isNaN(time) && entry.json) time = jsonTime(line, reader);
+		if (Number.isNaN(time) && entry.json) time = jsonTime(line, fieldReader);
 		recordStart.push(i);
 		recordLines.push(1);
 		recordMessage.push(entry.message);
@@ -212,11 +202,12 @@ export const SEVERE = /^(?:error|err|crit|critical|alert|emerg|emergency|fatal|s
 function jsonTime(line: string, reader: TimestampReader): number {
 	const field = jsonTimeField(line);
 	if (typeof field === 'number') return field;
-	return field === undefined ? NaN : (reader.read(field)?.ms ?? NaN);
+	return field === undefined ? NaN : reader.read(field);
 }
 
 function hasTime(line: string): boolean {
-	return TIME_LIKE.test(line.length > 80 ? line.slice(0, 80) : line);
+	const at = line.search(TIME_LIKE);
+	return at >= 0 && at < 80;
 }
 
 export function maskedTokens(line: string): string[] {
@@ -225,12 +216,13 @@ export function maskedTokens(line: string): string[] {
 
 function nonBlankLines(text: string): string[] {
 	const all = text.split('\n');
-	const out: string[] = [];
+	let out = 0;
 	for (const raw of all) {
 		if (isBlank(raw)) continue;
-		out.push(stripCr(raw));
+		all[out++] = raw.charCodeAt(raw.length - 1) === 13 ? raw.slice(0, -1) : raw;
 	}
-	return out;
+	all.length = out;
+	return all;
 }
 
 function stripCr(line: string): string {
@@ -238,5 +230,7 @@ function stripCr(line: string): string {
 }
 
 function isBlank(line: string): boolean {
-	return line.length === 0 || line.trim().length === 0;
+	if (line.length === 0) return true;
+	const c = line.charCodeAt(0);
+	return (c === 32 || c === 9 || c === 13) && line.trim().length === 0;
 }

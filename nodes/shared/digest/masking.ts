@@ -48,6 +48,52 @@ export function shapeHash(line: string): number {
 	return (h1 >>> 0) * 0x200000 + ((h2 >>> 0) & 0x1fffff);
 }
 
+interface Slot<T> {
+	check: number;
+	value: T;
+	next?: Slot<T>;
+}
+
+/**
+ * Values keyed by a line's digit-normalised form, found by hashing the line as it is (as
+ * shapeHash does) without building that form. The map key is 30 bits of one hash (a small
+ * integer, which a Map looks up fastest), checked against 32 bits of the other: two distinct
+ * lines collide with odds of about 1 in 2^62.
+ */
+export class ShapeTable<T> {
+	size = 0;
+	private readonly slots = new Map<number, Slot<T>>();
+	private key = 0;
+	private check = 0;
+
+	/** The value stored for this line's shape; remembers the hash for a following `add`. */
+	get(line: string): T | undefined {
+		let h1 = 0x811c9dc5;
+		let h2 = 0x01000193;
+		let inDigits = false;
+		for (let i = 0; i < line.length; i++) {
+			const c = line.charCodeAt(i);
+			if (c >= 48 && c <= 57) {
+				if (inDigits) continue;
+				inDigits = true;
+			} else inDigits = false;
+			const v = inDigits ? 48 : c;
+			h1 = Math.imul(h1 ^ v, 0x01000193);
+			h2 = Math.imul(h2 ^ v, 0x5bd1e995) ^ (h2 >>> 15);
+		}
+		this.key = h1 & 0x3fffffff;
+		this.check = h2 | 0;
+		for (let slot = this.slots.get(this.key); slot; slot = slot.next) if (slot.check === this.check) return slot.value;
+		return undefined;
+	}
+
+	/** Stores a value for the line last passed to `get`. */
+	add(value: T): void {
+		this.slots.set(this.key, { check: this.check, value, next: this.slots.get(this.key) });
+		this.size++;
+	}
+}
+
 const KEY_VALUE = /^([A-Za-z_][\w.-]*[=:])(.+)$/;
 const WRAPPED = /^([[('"]*)(.*?)([\])'",;:.]*)$/;
 /** A hash or id of hex letters only ("fcbcdbcd"): no word is eight of a to f. */

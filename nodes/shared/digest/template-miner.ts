@@ -1,20 +1,22 @@
 /**
  * Template mining: which messages come from one logging statement, and which of their tokens
  * are its variables. Nothing here knows a log format. Variables are told apart from constants by
- * how tokens vary across messages of one shape, in three steps:
+ * how tokens vary across messages of one shape:
  *
  * 1. Shape. Messages of equal length are grouped by their longest common pattern: the largest
  *    set of (position, token) pairs that share one frequency across messages of that length.
  *    The constant words of one statement occur in every message it writes, so they share a
  *    frequency, while its variables are spread over many values (the idea of Brain, Yu et al.,
  *    IEEE TSC 2023). Unlike a prefix tree, this does not care where in the line a variable sits.
- * 2. Variation. Within a group, a column (position) holding more than one value is a variable
- *    when the values are many, when each was seen once (an open vocabulary), when they look
- *    like identifiers (paths, host or file names, key=value, quoted text), or when the same
- *    values were seen varying elsewhere in the log (user or host names recur across messages).
- *    Otherwise the few values are constants of different statements and split the group.
- * 3. Header leftovers. A leading column that varies inside most groups is a header field the
- *    header model did not recognise (a host or program name): it is a variable everywhere.
+ * 2. Independent fields. A leading column, or the value of a key ("host=..."), that varies inside
+ *    most groups is a field the header model did not take (a host, program or thread name): it
+ *    is a variable everywhere, and the shapes are found again without it.
+ * 3. Variation. Within a group, a column holding more than one value is a variable when the
+ *    values are many, when most lines bring a value not seen before (an open vocabulary), when
+ *    they name things (paths, host, file and class names, quoted text), when mostly numbers, or
+ *    when the same values vary in other statements too (user or process names recur across
+ *    messages). Two columns of few values that cross cannot both be constants. Otherwise the few
+ *    values are constants of different statements and split the group.
  *
  * Masked tokens ("<*>", from masking.ts) are only a cheap first pass for numbers, addresses
  * and hashes; the grouping itself comes from the variation.
@@ -26,7 +28,7 @@ export interface MinerOptions {
 	maxConstantValues: number;
 	/** Leading columns checked for header fields that vary independently of the message. */
 	leadingColumns: number;
-	/** Share of groups a leading column must vary in to be a variable everywhere. */
+	/** Share of groups a leading column or key must vary in to be a variable everywhere. */
 	leadingShare: number;
 }
 
@@ -51,6 +53,47 @@ export interface Cluster {
 }
 
 const SEP = '\u0001';
+/** Distinct values kept per column: enough for every decision, bounded for huge groups. */
+const VALUE_CAP = 64;
+
+/** What is known of one column of a group, gathered in one pass over its messages. */
+interface ColumnStats {
+	/** Values with their line counts, the first VALUE_CAP of them. */
+	values: Map<string, number>;
+	/** More distinct values than VALUE_CAP. */
+	more: boolean;
+	lines: number;
+	/** Prefix and suffix all values share, and the shortest value's length. */
+	prefix: string;
+	suffix: string;
+	shortest: number;
+	/** The key ("host=") all values share, if any. */
+	key?: string;
+}
+
+/** A group of messages of one length, with its column statistics computed on demand. */
+class Shape {
+	readonly messages: readonly Message[];
+	readonly members: number[];
+	readonly length: number;
+	private readonly stats: Array<ColumnStats | undefined>;
+
+	constructor(messages: readonly Message[], members: number[]) {
+		this.messages = messages;
+		this.members = members;
+		this.length = messages[members[0]].tokens.length;
+		this.stats = new Array(this.length);
+	}
+
+	column(c: number): ColumnStats {
+		return (this.stats[c] ??= columnStats(this.messages, this.members, c));
+	}
+
+	distinct(c: number): number {
+		const s = this.column(c);
+		return s.more ? Infinity : s.values.size;
+	}
+}
 
 export class TemplateMiner {
 	readonly clusters: Cluster[] = [];
@@ -71,25 +114,25 @@ export class TemplateMiner {
 			list.push(m);
 		}
 		const lengths = [...byLength.keys()].sort((a, b) => a - b);
-		const shapesOf = (messages: readonly Message[]) => lengths.flatMap((n) => patternGroups(messages, byLength.get(n)!));
+		const shapesOf = (messages: readonly Message[]) =>
+			lengths.flatMap((n) => patternGroups(messages, byLength.get(n)!).map((members) => new Shape(messages, members)));
 
-		// Fields that vary independently of the message are variables everywhere: mask them and
-		// find the shapes again without them.
 		let messages = input;
 		let shapes = shapesOf(messages);
-		const fields = this.independentFields(messages, shapes);
+		const fields = this.independentFields(shapes);
 		if (fields.columns.size > 0 || fields.keys.size > 0) {
 			messages = messages.map((m) => ({ weight: m.weight, tokens: maskFields(m.tokens, fields.columns, fields.keys) }));
 			shapes = shapesOf(messages);
 		}
-		const seenVarying = openVocabulary(messages, shapes, this.options.maxConstantValues);
-		const recurring = recurringColumns(messages, shapes, this.options.maxConstantValues);
+		const seenVarying = openVocabulary(shapes, this.options.maxConstantValues);
+		const recurring = recurringColumns(shapes, this.options.maxConstantValues);
 
 		const byTemplate = new Map<string, Cluster>();
 		for (let g = 0; g < shapes.length; g++) {
 			const shape = shapes[g];
-			for (const part of this.split(messages, shape, seenVarying, (c) => recurring.has(g + SEP + c))) {
-				const tokens = templateTokens(messages, shape, part.members[0], part.variable);
+			const { parts, variable } = this.split(shape, seenVarying, (c) => recurring.has(g + SEP + c));
+			for (const part of parts) {
+				const tokens = templateTokens(shape, part[0], variable);
 				const key = tokens.join(' ');
 				let cluster = byTemplate.get(key);
 				if (!cluster) {
@@ -97,7 +140,7 @@ export class TemplateMiner {
 					this.clusters.push(cluster);
 					byTemplate.set(key, cluster);
 				}
-				for (const m of part.members) {
+				for (const m of part) {
 					assignment[m] = cluster.id;
 					cluster.count += messages[m].weight;
 				}
@@ -115,69 +158,63 @@ export class TemplateMiner {
 	 * program or thread name the header model did not take) and keys of key=value pairs (host=,
 	 * request_id=). Words of a message are constant within its group; these are not.
 	 */
-	private independentFields(messages: readonly Message[], shapes: number[][]): { columns: Set<number>; keys: Set<string> } {
+	private independentFields(shapes: Shape[]): { columns: Set<number>; keys: Set<string> } {
+		const { leadingColumns, leadingShare } = this.options;
 		const columns = new Set<number>();
-		for (let p = 0; p < this.options.leadingColumns; p++) {
+		for (let p = 0; p < leadingColumns; p++) {
 			let groups = 0;
 			let varying = 0;
-			for (const members of shapes) {
-				if (members.length < 2 || messages[members[0]].tokens.length <= p + 1) continue;
+			for (const shape of shapes) {
+				if (shape.members.length < 2 || shape.length <= p + 1) continue;
 				groups++;
-				const first = messages[members[0]].tokens[p];
-				if (members.some((m) => messages[m].tokens[p] !== first)) varying++;
+				if (shape.distinct(p) > 1) varying++;
 			}
-			if (groups >= 3 && varying >= groups * this.options.leadingShare) columns.add(p);
+			if (groups >= 3 && varying >= groups * leadingShare) columns.add(p);
 		}
 		const seen = new Map<string, { groups: number; varying: number; values: number }>();
-		for (const members of shapes) {
-			if (members.length < 2) continue;
-			const tokens = messages[members[0]].tokens;
-			for (let c = 0; c < tokens.length; c++) {
-				const key = KEY.exec(tokens[c])?.[0];
-				if (!key || !members.every((m) => messages[m].tokens[c].startsWith(key))) continue;
+		for (const shape of shapes) {
+			if (shape.members.length < 2) continue;
+			for (let c = 0; c < shape.length; c++) {
+				const key = KEY.exec(shape.messages[shape.members[0]].tokens[c])?.[0];
+				if (!key || shape.column(c).key !== key) continue;
 				let stat = seen.get(key);
 				if (!stat) seen.set(key, (stat = { groups: 0, varying: 0, values: 0 }));
+				const values = shape.distinct(c);
 				stat.groups++;
-				const values = new Set(members.map((m) => messages[m].tokens[c])).size;
 				if (values > 1) stat.varying++;
 				stat.values = Math.max(stat.values, values);
 			}
 		}
-		const keys = new Set<string>();
 		// A key names data: varying in two statements' groups, with three values in one, is enough.
+		const keys = new Set<string>();
 		for (const [key, { groups, varying, values }] of seen) {
-			if ((groups >= 3 && varying >= groups * this.options.leadingShare) || (groups >= 2 && varying === groups && values >= 3)) keys.add(key);
+			if ((groups >= 3 && varying >= groups * leadingShare) || (groups >= 2 && varying === groups && values >= 3)) keys.add(key);
 		}
 		return { columns, keys };
 	}
 
 	/** Splits one shape group on its constant-like varying columns; the rest are variables. */
-	private split(
-		messages: readonly Message[],
-		members: number[],
-		seenVarying: Set<string>,
-		recurs: (column: number) => boolean,
-	): Array<{ members: number[]; variable: boolean[] }> {
-		const n = messages[members[0]].tokens.length;
-		const variable: boolean[] = new Array(n).fill(false);
+	private split(shape: Shape, seenVarying: Set<string>, recurs: (column: number) => boolean): { parts: number[][]; variable: boolean[] } {
+		const variable: boolean[] = new Array(shape.length).fill(false);
 		const splitters: number[] = [];
-		for (let c = 0; c < n; c++) {
-			const values = columnValues(messages, members, c);
-			if (values.size <= 1) continue;
-			if (recurs(c) || this.isVariable(values, seenVarying)) variable[c] = true;
+		for (let c = 0; c < shape.length; c++) {
+			const stats = shape.column(c);
+			if (!stats.more && stats.values.size <= 1) continue;
+			if (recurs(c) || this.isVariable(stats, seenVarying)) variable[c] = true;
 			else splitters.push(c);
 		}
-		crossedOut(messages, members, splitters, variable);
-		if (splitters.length === 0) return [{ members, variable }];
+		crossedOut(shape, splitters, variable);
+		if (splitters.length === 0) return { parts: [shape.members], variable };
 		const parts = new Map<string, number[]>();
-		for (const m of members) {
-			const tokens = messages[m].tokens;
-			const key = splitters.map((c) => tokens[c]).join(SEP);
+		for (const m of shape.members) {
+			const tokens = shape.messages[m].tokens;
+			let key = '';
+			for (const c of splitters) key += tokens[c] + SEP;
 			let part = parts.get(key);
 			if (!part) parts.set(key, (part = []));
 			part.push(m);
 		}
-		return [...parts.values()].map((part) => ({ members: part, variable }));
+		return { parts: [...parts.values()], variable };
 	}
 
 	/**
@@ -185,19 +222,17 @@ export class TemplateMiner {
 	 * and class names, quoted text) are. Otherwise it takes evidence of an open vocabulary:
 	 * values seen once each, since the share of lines with a value seen once estimates how
 	 * often the next line brings a new one (Good and Turing). Other identifiers (snake_case,
-	 * CamelCase) need a little of that evidence, plain words need it all: a few words, each
+	 * CamelCase) need a little of that evidence, plain words need more: a few words, each
 	 * seen again and again, are the constants of different statements.
 	 */
-	private isVariable(values: Map<string, number>, seenVarying: Set<string>): boolean {
-		if (values.size > this.options.maxConstantValues) return true;
+	private isVariable(stats: ColumnStats, seenVarying: Set<string>): boolean {
+		if (stats.more || stats.values.size > this.options.maxConstantValues) return true;
 		let singles = 0;
 		let names = 0;
 		let identifiers = 0;
 		let seen = 0;
-		let lines = 0;
 		let masked = 0;
-		for (const [value, n] of values) {
-			lines += n;
+		for (const [value, n] of stats.values) {
 			if (value === WILDCARD) masked += n;
 			if (n === 1) singles++;
 			const kind = tokenKind(value);
@@ -205,13 +240,35 @@ export class TemplateMiner {
 			if (kind !== 'word') identifiers++;
 			if (seenVarying.has(value)) seen++;
 		}
-		const half = values.size / 2;
+		const half = stats.values.size / 2;
 		// Mostly numbers or hashes, once a word: the word is the odd value, not another statement.
-		if (seen >= half || names >= half || masked * 2 >= lines) return true;
-		const open = singles / lines;
-		if (values.size >= 3 && open >= 0.5) return true;
+		if (seen >= half || names >= half || masked * 2 >= stats.lines) return true;
+		const open = singles / stats.lines;
+		if (stats.values.size >= 3 && open >= 0.5) return true;
 		return identifiers >= half && open >= 0.25;
 	}
+}
+
+function columnStats(messages: readonly Message[], members: number[], c: number): ColumnStats {
+	const first = messages[members[0]].tokens[c];
+	const stats: ColumnStats = { values: new Map(), more: false, lines: 0, prefix: first, suffix: first, shortest: first.length, key: KEY.exec(first)?.[0] };
+	for (const m of members) {
+		const { tokens, weight } = messages[m];
+		const token = tokens[c];
+		stats.lines += weight;
+		const known = stats.values.get(token);
+		if (known !== undefined) {
+			stats.values.set(token, known + weight);
+			continue;
+		}
+		if (stats.values.size < VALUE_CAP) stats.values.set(token, weight);
+		else stats.more = true;
+		if (stats.prefix) stats.prefix = commonPrefix(stats.prefix, token);
+		if (stats.suffix) stats.suffix = commonSuffix(stats.suffix, token);
+		if (token.length < stats.shortest) stats.shortest = token.length;
+		if (stats.key && !token.startsWith(stats.key)) stats.key = undefined;
+	}
+	return stats;
 }
 
 /**
@@ -220,17 +277,17 @@ export class TemplateMiner {
  * least as many combinations as values in both columns has such a cross. The column with more
  * values is the variable; it leaves `splitters`.
  */
-function crossedOut(messages: readonly Message[], members: number[], splitters: number[], variable: boolean[]): void {
-	const distinct = (c: number) => new Set(members.map((m) => messages[m].tokens[c])).size;
+function crossedOut(shape: Shape, splitters: number[], variable: boolean[]): void {
 	for (let changed = true; changed && splitters.length >= 2; ) {
 		changed = false;
-		const sizes = splitters.map(distinct);
+		const sizes = splitters.map((c) => shape.distinct(c));
 		for (let i = 0; i < splitters.length && !changed; i++) {
 			for (let j = 0; j < splitters.length && !changed; j++) {
 				if (sizes[i] <= sizes[j] || sizes[j] < 2) continue;
 				const a = splitters[i];
 				const b = splitters[j];
-				const pairs = new Set(members.map((m) => messages[m].tokens[a] + SEP + messages[m].tokens[b]));
+				const pairs = new Set<string>();
+				for (const m of shape.members) pairs.add(shape.messages[m].tokens[a] + SEP + shape.messages[m].tokens[b]);
 				if (pairs.size >= sizes[i] + sizes[j]) {
 					variable[a] = true;
 					splitters.splice(i, 1);
@@ -247,23 +304,23 @@ function crossedOut(messages: readonly Message[], members: number[], splitters: 
  * the line, and a few keys every line carries would otherwise outnumber a message's words.
  */
 function patternGroups(messages: readonly Message[], members: number[]): number[][] {
-	const freq = new Map<string, number>();
+	const n = messages[members[0]].tokens.length;
+	const freq = Array.from({ length: n }, () => new Map<string, number>());
 	for (const m of members) {
 		const { tokens, weight } = messages[m];
-		for (let i = 0; i < tokens.length; i++) {
+		for (let i = 0; i < n; i++) {
 			if (anonymous(tokens[i])) continue;
-			const key = i + SEP + tokens[i];
-			freq.set(key, (freq.get(key) ?? 0) + weight);
+			freq[i].set(tokens[i], (freq[i].get(tokens[i]) ?? 0) + weight);
 		}
 	}
 	const groups = new Map<string, number[]>();
-	const f: number[] = [];
+	const f = new Array<number>(n);
+	const tally = new Map<number, number>();
 	for (const m of members) {
 		const { tokens } = messages[m];
-		f.length = tokens.length;
-		const tally = new Map<number, number>();
-		for (let i = 0; i < tokens.length; i++) {
-			f[i] = anonymous(tokens[i]) ? 0 : freq.get(i + SEP + tokens[i])!;
+		tally.clear();
+		for (let i = 0; i < n; i++) {
+			f[i] = anonymous(tokens[i]) ? 0 : freq[i].get(tokens[i])!;
 			if (f[i] > 0) tally.set(f[i], (tally.get(f[i]) ?? 0) + 1);
 		}
 		let best = 0;
@@ -275,7 +332,7 @@ function patternGroups(messages: readonly Message[], members: number[]): number[
 			}
 		}
 		let key = '';
-		for (let i = 0; i < tokens.length; i++) if (f[i] === best && best > 0) key += i + SEP + tokens[i] + SEP;
+		if (best > 0) for (let i = 0; i < n; i++) if (f[i] === best) key += i + SEP + tokens[i] + SEP;
 		let group = groups.get(key);
 		if (!group) groups.set(key, (group = []));
 		group.push(m);
@@ -286,21 +343,20 @@ function patternGroups(messages: readonly Message[], members: number[]): number[
 const MASKED_VALUE = /^[A-Za-z_][\w.-]*[=:]<\*>$/;
 
 function anonymous(token: string): boolean {
-	return token === WILDCARD || MASKED_VALUE.test(token);
+	return token === WILDCARD || (token.endsWith(WILDCARD) && MASKED_VALUE.test(token));
 }
 
 /**
  * Values of columns that clearly vary (many values, most seen once): names and ids that may
  * turn up again, fewer at a time, in other messages.
  */
-function openVocabulary(messages: readonly Message[], shapes: number[][], maxConstant: number): Set<string> {
+function openVocabulary(shapes: Shape[], maxConstant: number): Set<string> {
 	const out = new Set<string>();
-	for (const members of shapes) {
-		if (members.length <= maxConstant) continue;
-		const n = messages[members[0]].tokens.length;
-		for (let c = 0; c < n; c++) {
-			const values = columnValues(messages, members, c);
-			if (values.size <= maxConstant) continue;
+	for (const shape of shapes) {
+		if (shape.members.length <= maxConstant) continue;
+		for (let c = 0; c < shape.length; c++) {
+			const { values, more } = shape.column(c);
+			if (!more && values.size <= maxConstant) continue;
 			let singles = 0;
 			for (const lines of values.values()) if (lines === 1) singles++;
 			if (singles * 2 < values.size) continue;
@@ -311,24 +367,23 @@ function openVocabulary(messages: readonly Message[], shapes: number[][], maxCon
 }
 
 /**
- * Columns of few values whose values also vary together in another statement's group:
- * "session opened for user cyrus by (uid=0)" and "session closed for user cyrus", with "news"
- * and "test" in both places, tell that cyrus, news and test are names, not words of two
- * statements. The other group must differ in length or in the column's position (groups of one
- * length with the column in one place may be one statement seen twice).
+ * Columns of few values whose values also vary in another statement's group: "session opened
+ * for user cyrus by (uid=0)" and "session closed for user cyrus", with "news" and "test" in both
+ * places, tell that cyrus, news and test are names, not words of two statements. Half the
+ * values found there is enough. The other group must differ in length or in the column's
+ * position (groups of one length with the column in one place may be one statement seen twice).
  */
-function recurringColumns(messages: readonly Message[], shapes: number[][], maxConstant: number): Set<string> {
+function recurringColumns(shapes: Shape[], maxConstant: number): Set<string> {
 	const columns: Array<{ key: string; group: number; length: number; column: number; values: string[] }> = [];
 	const byValue = new Map<string, number[]>();
 	for (let g = 0; g < shapes.length; g++) {
-		const members = shapes[g];
-		if (members.length < 2) continue;
-		const n = messages[members[0]].tokens.length;
-		for (let c = 0; c < n; c++) {
-			const values = [...columnValues(messages, members, c).keys()].filter((v) => v !== WILDCARD);
+		const shape = shapes[g];
+		if (shape.members.length < 2) continue;
+		for (let c = 0; c < shape.length; c++) {
+			const values = [...shape.column(c).values.keys()].filter((v) => v !== WILDCARD);
 			if (values.length < 2) continue;
 			const index = columns.length;
-			columns.push({ key: g + SEP + c, group: g, length: n, column: c, values });
+			columns.push({ key: g + SEP + c, group: g, length: shape.length, column: c, values });
 			for (const value of values) {
 				let list = byValue.get(value);
 				if (!list) byValue.set(value, (list = []));
@@ -350,15 +405,6 @@ function recurringColumns(messages: readonly Message[], shapes: number[][], maxC
 		if (found * 2 >= column.values.length) out.add(column.key);
 	}
 	return out;
-}
-
-function columnValues(messages: readonly Message[], members: number[], c: number): Map<string, number> {
-	const values = new Map<string, number>();
-	for (const m of members) {
-		const { tokens, weight } = messages[m];
-		values.set(tokens[c], (values.get(tokens[c]) ?? 0) + weight);
-	}
-	return values;
 }
 
 /** A plain word ("closed", "Started", "RUNNING,"), the value after a key ("user=root") included. */
@@ -388,20 +434,14 @@ function tokenKind(token: string): 'word' | 'name' | 'identifier' {
  * The template's tokens: constants as they are (from message `first`), variables as <*>
  * keeping the key or affix that all the group's values share ("user=<*>", "/api/<*>").
  */
-function templateTokens(messages: readonly Message[], group: number[], first: number, variable: boolean[]): string[] {
-	return messages[first].tokens.map((token, c) => {
+function templateTokens(shape: Shape, first: number, variable: boolean[]): string[] {
+	return shape.messages[first].tokens.map((token, c) => {
 		if (!variable[c]) return token;
-		let prefix = token;
-		let suffix = token;
-		for (const m of group) {
-			const other = messages[m].tokens[c];
-			prefix = commonPrefix(prefix, other);
-			suffix = commonSuffix(suffix, other);
-			if (!prefix && !suffix) break;
-		}
+		const { prefix, suffix, shortest } = shape.column(c);
 		const head = affix(prefix, true);
 		const tail = affix(suffix, false);
-		return head + WILDCARD + (head.length + tail.length > shortest(messages, group, c) ? '' : tail);
+		// One value throughout: its prefix and suffix overlap; keep the prefix only.
+		return head + WILDCARD + (head.length + tail.length > shortest ? '' : tail);
 	});
 }
 
@@ -412,12 +452,6 @@ function maskFields(tokens: readonly string[], columns: Set<number>, keys: Set<s
 		const key = keys.size > 0 ? KEY.exec(token)?.[0] : undefined;
 		return key && keys.has(key) ? key + WILDCARD : token;
 	});
-}
-
-function shortest(messages: readonly Message[], members: number[], c: number): number {
-	let n = Infinity;
-	for (const m of members) n = Math.min(n, messages[m].tokens[c].length);
-	return n;
 }
 
 const BOUNDARY = /[=:/\\_@.([{'"-]/;
@@ -436,11 +470,11 @@ function affix(shared: string, isPrefix: boolean): string {
 function commonPrefix(a: string, b: string): string {
 	let i = 0;
 	while (i < a.length && i < b.length && a.charCodeAt(i) === b.charCodeAt(i)) i++;
-	return a.slice(0, i);
+	return i === a.length ? a : a.slice(0, i);
 }
 
 function commonSuffix(a: string, b: string): string {
 	let i = 0;
 	while (i < a.length && i < b.length && a.charCodeAt(a.length - 1 - i) === b.charCodeAt(b.length - 1 - i)) i++;
-	return a.slice(a.length - i);
+	return i === a.length ? a : a.slice(a.length - i);
 }

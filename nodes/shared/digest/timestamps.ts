@@ -107,58 +107,145 @@ function toMs(f: Fields): number {
 	return ms - sign * (+digits.slice(0, 2) * 60 + +digits.slice(2, 4)) * 60_000;
 }
 
-export interface ParsedTime {
-	ms: number;
-	/** The line's prefix up to the end of the seconds: lines starting with it share the second. */
-	secondPrefix: string;
-}
+const TIME_HINT = /\d:\d\d|\d{8}[ T_-]?\d{6}|\d{6} \d{6}|\b1\d{9}/;
 
 /** Looks only at the head of the line, where log headers put the time. */
 export function parseTimestamp(line: string, year = new Date().getUTCFullYear()): number | undefined {
-	return parseTimestampPrefix(line, year)?.ms;
+	const ms = new TimestampReader(year).read(line);
+	return Number.isNaN(ms) ? undefined : ms;
+}
+
+/** What the last full parse leaves for the next lines of the same day (or 100 s of epoch). */
+interface Block {
+	/** The line up to its hour: a line starting with it differs only from the hour on. */
+	prefix: string;
+	/** Epoch ms at 00:00:00 of that day. */
+	base: number;
+	/** Two-digit fields after the prefix: the text before each, its unit and its highest value. */
+	steps: Array<[before: string, unitMs: number, max: number]>;
+	/** How a fraction follows the seconds: after [.,:], directly (epoch ms), or never. */
+	fraction: 'separated' | 'direct' | 'none';
 }
 
 /**
- * The timestamp at the head of the line (its first 80 characters). A log keeps one format, so
- * the pattern that matched last is tried first; otherwise the earliest match in the line wins.
+ * Reads the timestamp at the head of a line (its first 80 characters). A log keeps one format,
+ * so the pattern that matched last is tried first; otherwise the earliest match in the line
+ * wins. Consecutive lines share their date, so after a full parse only the hour, minute, second
+ * and fraction of the next lines are read, while they start with the same characters.
  */
 export class TimestampReader {
 	private last = -1;
+	private block: Block | undefined;
 	private readonly year: number;
 
 	constructor(year = new Date().getUTCFullYear()) {
 		this.year = year;
 	}
 
-	read(line: string): ParsedTime | undefined {
+	/** Epoch ms, or NaN when the head of the line has no timestamp. */
+	read(line: string): number {
+		const block = this.block;
+		if (block && line.startsWith(block.prefix)) {
+			const ms = fromBlock(block, line);
+			if (!Number.isNaN(ms)) return ms;
+		}
+		// Every pattern has a clock (h:mm), a compact date-time, a yyMMdd HHmmss or an epoch:
+		// one scan rules out lines with none of them near the start, such as stack frames.
+		const hint = line.search(TIME_HINT);
+		if (hint < 0 || hint > 80) return NaN;
 		const head = line.length > 80 ? line.slice(0, 80) : line;
-		if (this.last >= 0) {
-			const hit = attempt(PATTERNS[this.last], head, line, this.year);
-			if (hit) return hit;
+		let best = this.last >= 0 ? attempt(PATTERNS[this.last], head, line, this.year) : undefined;
+		let bestPattern = this.last;
+		if (!best) {
+			for (let k = 0; k < PATTERNS.length; k++) {
+				if (k === this.last) continue;
+				const hit = attempt(PATTERNS[k], head, line, this.year);
+				if (hit && (!best || hit.index < best.index)) {
+					best = hit;
+					bestPattern = k;
+				}
+			}
 		}
-		let best: (ParsedTime & { index: number; pattern: number }) | undefined;
-		for (let k = 0; k < PATTERNS.length; k++) {
-			if (k === this.last) continue;
-			const hit = attempt(PATTERNS[k], head, line, this.year);
-			if (hit && (!best || hit.index < best.index)) best = { ...hit, pattern: k };
-		}
-		if (!best) return undefined;
-		this.last = best.pattern;
-		return { ms: best.ms, secondPrefix: best.secondPrefix };
+		if (!best) return NaN;
+		this.last = bestPattern;
+		this.block = best.block;
+		return best.ms;
 	}
 }
 
-function attempt([pattern, read, secondGroup]: Pattern, head: string, line: string, year: number) {
+function fromBlock(block: Block, line: string): number {
+	let ms = block.base;
+	let p = block.prefix.length;
+	for (const [before, unit, max] of block.steps) {
+		if (before && !line.startsWith(before, p)) return NaN;
+		p += before.length;
+		const d1 = line.charCodeAt(p) - 48;
+		const d2 = line.charCodeAt(p + 1) - 48;
+		if (!(d1 >= 0 && d1 <= 9 && d2 >= 0 && d2 <= 9)) return NaN;
+		const value = d1 * 10 + d2;
+		if (value > max) return NaN;
+		ms += value * unit;
+		p += 2;
+	}
+	if (block.fraction === 'none') return ms;
+	if (block.fraction === 'separated') {
+		const c = line.charCodeAt(p);
+		if (c !== 46 && c !== 44 && c !== 58) return ms; // . , :
+		p++;
+	}
+	let scale = 100;
+	for (let k = 0; k < 9; k++, p++) {
+		const d = line.charCodeAt(p) - 48;
+		if (!(d >= 0 && d <= 9)) break;
+		if (scale >= 1) ms += d * scale;
+		scale /= 10;
+	}
+	return ms;
+}
+
+interface Hit {
+	ms: number;
+	index: number;
+	block?: Block;
+}
+
+function attempt([pattern, read, secondGroup]: Pattern, head: string, line: string, year: number): Hit | undefined {
 	const m = pattern.exec(head);
 	if (!m) return undefined;
 	const f = read(m, year);
 	if (!f) return undefined;
 	const ms = toMs(f);
 	if (!Number.isFinite(ms)) return undefined;
-	const end = m.indices?.[secondGroup]?.[1] ?? m.index + m[0].length;
-	return { ms, secondPrefix: line.slice(0, end), index: m.indices?.[1]?.[0] ?? m.index };
+	const index = m.indices?.[1]?.[0] ?? m.index;
+	return { ms, index, block: blockOf(m, line, ms, secondGroup, pattern.source.includes(FRACTION)) };
 }
 
-export function parseTimestampPrefix(line: string, year = new Date().getUTCFullYear()): ParsedTime | undefined {
-	return new TimestampReader(year).read(line);
+function blockOf(m: RegExpExecArray, line: string, ms: number, secondGroup: number, hasFraction: boolean): Block | undefined {
+	const at = (g: number) => m.indices?.[g];
+	const wholeSeconds = Math.floor(ms / 1000) * 1000;
+	if (secondGroup === 1) {
+		// Epoch: the last two digits of the seconds count within a block of 100 s.
+		const seconds = at(1);
+		if (!seconds) return undefined;
+		const start = seconds[1] - 2;
+		return {
+			prefix: line.slice(0, start),
+			base: wholeSeconds - Number(line.slice(start, start + 2)) * 1000,
+			steps: [['', 1000, 99]],
+			fraction: m[2] ? 'direct' : 'none',
+		};
+	}
+	const [hour, minute, second] = [at(secondGroup - 2), at(secondGroup - 1), at(secondGroup)];
+	if (!hour || !minute || !second || hour[1] - hour[0] !== 2 || minute[1] - minute[0] !== 2 || second[1] - second[0] !== 2) return undefined;
+	const value = (g: [number, number]) => Number(line.slice(g[0], g[1]));
+	return {
+		prefix: line.slice(0, hour[0]),
+		base: wholeSeconds - (value(hour) * 3600 + value(minute) * 60 + value(second)) * 1000,
+		steps: [
+			['', 3_600_000, 23],
+			[line.slice(hour[1], minute[0]), 60_000, 59],
+			[line.slice(minute[1], second[0]), 1000, 60],
+		],
+		fraction: hasFraction ? 'separated' : 'none',
+	};
 }
