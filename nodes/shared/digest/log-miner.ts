@@ -14,7 +14,8 @@ import { FormatHint } from './format-hint.ts';
 import { HeaderModel, normaliseLevel, type HeaderOptions } from './header.ts';
 import { collapseRepeats, maskTokens, normaliseDigits, ShapeTable, tokenize } from './masking.ts';
 import { jsonMessage, jsonTimeField } from './structured.ts';
-import { TemplateMiner, type Message, type MinerOptions } from './template-miner.ts';
+import { MessageBook } from './message-book.ts';
+import type { MinerOptions } from './template-miner.ts';
 import { TimestampReader } from './timestamps.ts';
 
 export interface MineOptions {
@@ -51,8 +52,13 @@ const TIME_LIKE = /\d{1,2}:\d{2}(?::\d{2})?|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\b1\d{
  */
 const TIMED_SHARE = 0.5;
 const SAMPLE_LINES = 2000;
-/** Distinct lines kept for the cache; further new lines are still read, just not cached. */
-const ENTRY_LIMIT = 1_000_000;
+/**
+ * Distinct lines kept for the cache; further new lines are still read, just not cached. Past
+ * CACHE_TRIAL lines, a cache that is rarely hit (a log whose lines differ in words, not only
+ * numbers) stops growing: storing each line would cost more than it saves.
+ */
+const ENTRY_LIMIT = 300_000;
+const CACHE_TRIAL = 20_000;
 
 interface Entry {
 	message: number;
@@ -80,21 +86,10 @@ export function mineLog(text: string | readonly string[], options: MineOptions =
 		sample.filter((line, i) => isStart(line, i) && !jsonMessage(line)).map((line) => maskedTokens(normaliseDigits(line))),
 	);
 
-	const messages: Message[] = [];
-	const messageIndex = new Map<string, number>();
-	const continuations: Message[] = [];
-	const continuationIndex = new Map<string, number>();
+	const messages = new MessageBook(options.miner);
+	const continuations = new MessageBook(options.miner);
 	const entries = new ShapeTable<Entry>();
 	const continuationEntries = new ShapeTable<number>();
-	const addMessage = (list: Message[], index: Map<string, number>, tokens: string[]) => {
-		const key = tokens.join(' ');
-		let m = index.get(key);
-		if (m === undefined) {
-			index.set(key, (m = list.length));
-			list.push({ tokens, weight: 0 });
-		}
-		return m;
-	};
 	const entryFor = (line: string): Entry => {
 		const known = entries.get(line);
 		if (known) return known;
@@ -119,15 +114,17 @@ export function mineLog(text: string | readonly string[], options: MineOptions =
 			tokens = all.slice(start);
 		}
 		tokens = tokens.length === 0 ? [''] : collapseRepeats(tokens);
-		const entry: Entry = { message: addMessage(messages, messageIndex, tokens), level, json };
-		if (entries.size < ENTRY_LIMIT) entries.add(entry);
+		const entry: Entry = { message: messages.add(tokens), level, json };
+		if (entries.size < ENTRY_LIMIT && (entries.size < CACHE_TRIAL || entries.hits * 4 > entries.size)) entries.add(entry);
 		return entry;
 	};
 	const continuationFor = (line: string): number => {
 		const known = continuationEntries.get(line);
 		if (known !== undefined) return known;
-		const m = addMessage(continuations, continuationIndex, collapseRepeats(maskedTokens(normaliseDigits(line.trim()))));
-		if (continuationEntries.size < ENTRY_LIMIT) continuationEntries.add(m);
+		const m = continuations.add(collapseRepeats(maskedTokens(normaliseDigits(line.trim()))));
+		if (continuationEntries.size < ENTRY_LIMIT && (continuationEntries.size < CACHE_TRIAL || continuationEntries.hits * 4 > continuationEntries.size)) {
+			continuationEntries.add(m);
+		}
 		return m;
 	};
 
@@ -164,28 +161,25 @@ export function mineLog(text: string | readonly string[], options: MineOptions =
 		recordMessage.push(entry.message);
 		recordTime.push(time);
 		recordLevel.push(entry.level);
-		messages[entry.message].weight++;
+		messages.count(entry.message);
 	}
 	closeRecord();
-	for (const c of recordContinuation) if (c >= 0) continuations[c].weight++;
-
-	const miner = new TemplateMiner(options.miner);
-	const messageCluster = miner.group(messages);
-	const continuationMiner = new TemplateMiner(options.miner);
-	const continuationCluster = continuationMiner.group(continuations);
+	for (const c of recordContinuation) if (c >= 0) continuations.count(c);
+	messages.flush();
+	continuations.flush();
 
 	const templates: Template[] = [];
 	const templateIndex = new Map<string, number>();
 	const recordTemplate: number[] = new Array(recordStart.length);
 	for (let r = 0; r < recordStart.length; r++) {
-		const first = messageCluster[recordMessage[r]];
+		const first = messages.clusterOf(recordMessage[r]);
 		const c = recordContinuation[r];
-		const second = c >= 0 ? continuationCluster[c] : -1;
+		const second = c >= 0 ? continuations.clusterOf(c) : -1;
 		const key = `${first}:${second}`;
 		let t = templateIndex.get(key);
 		if (t === undefined) {
-			const head = miner.template(miner.clusters[first]);
-			const text = second >= 0 ? `${head} ⏎ ${continuationMiner.template(continuationMiner.clusters[second])}` : head;
+			const head = messages.template(first);
+			const text = second >= 0 ? `${head} ⏎ ${continuations.template(second)}` : head;
 			templateIndex.set(key, (t = templates.length));
 			templates.push({ text });
 		}

@@ -62,6 +62,8 @@ interface Slot<T> {
  */
 export class ShapeTable<T> {
 	size = 0;
+	/** Lookups that found a value. */
+	hits = 0;
 	private readonly slots = new Map<number, Slot<T>>();
 	private key = 0;
 	private check = 0;
@@ -83,7 +85,12 @@ export class ShapeTable<T> {
 		}
 		this.key = h1 & 0x3fffffff;
 		this.check = h2 | 0;
-		for (let slot = this.slots.get(this.key); slot; slot = slot.next) if (slot.check === this.check) return slot.value;
+		for (let slot = this.slots.get(this.key); slot; slot = slot.next) {
+			if (slot.check === this.check) {
+				this.hits++;
+				return slot.value;
+			}
+		}
 		return undefined;
 	}
 
@@ -104,13 +111,27 @@ const HEX_LETTERS = /^[a-f]{8,}$/;
  * "key=value", or a value in brackets, quotes or before punctuation ("(12ms)", "42,").
  */
 export function maskToken(token: string): string {
-	if (!HAS_DIGIT.test(token)) return HEX_LETTERS.test(token) ? WILDCARD : token;
+	if (!HAS_DIGIT.test(token)) return token.length >= 8 && HEX_LETTERS.test(token) ? WILDCARD : token;
 	if (WHOLE_VALUE.test(token)) return WILDCARD;
 	const kv = KEY_VALUE.exec(token);
 	if (kv && WHOLE_VALUE.test(kv[2])) return kv[1] + WILDCARD;
 	const wrapped = WRAPPED.exec(token);
 	if (wrapped && (wrapped[1] || wrapped[3]) && WHOLE_VALUE.test(wrapped[2])) return wrapped[1] + WILDCARD + wrapped[3];
 	return token.replace(HEX_RUN, WILDCARD).replace(DIGIT_RUN, WILDCARD);
+}
+
+/** Digit-normalised tokens repeat ("0", "0.0.0.0:0", "0ms"): each is classified once. */
+const maskCache = new Map<string, string>();
+
+function maskCached(token: string): string {
+	if (!HAS_DIGIT.test(token)) return token.length >= 8 && HEX_LETTERS.test(token) ? WILDCARD : token;
+	let masked = maskCache.get(token);
+	if (masked === undefined) {
+		masked = maskToken(token);
+		if (maskCache.size >= 50_000) maskCache.clear();
+		maskCache.set(token, masked);
+	}
+	return masked;
 }
 
 const MONTH = /^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|august|september|october|november|december)[,.]?$/i;
@@ -126,16 +147,23 @@ const UNIT = /^(?:[kmgtp]?i?b|bytes?|[kmgt]bytes|[nµum]?s|secs?|seconds?|mins?|
  * unit after a number.
  */
 export function maskTokens(tokens: string[]): string[] {
-	for (let i = 0; i < tokens.length; i++) tokens[i] = maskToken(tokens[i]);
+	let masked = false;
 	for (let i = 0; i < tokens.length; i++) {
-		if (MONTH.test(tokens[i]) && (tokens[i + 1] === WILDCARD || tokens[i - 1] === WILDCARD)) tokens[i] = WILDCARD;
+		const token = maskCached(tokens[i]);
+		if (token === WILDCARD) masked = true;
+		tokens[i] = token;
+	}
+	if (!masked) return tokens;
+	for (let i = 0; i < tokens.length; i++) {
+		if ((tokens[i + 1] === WILDCARD || tokens[i - 1] === WILDCARD) && tokens[i].length <= 10 && MONTH.test(tokens[i])) tokens[i] = WILDCARD;
 	}
 	for (let i = 0; i < tokens.length - 1; i++) {
-		if (WEEKDAY.test(tokens[i]) && tokens[i + 1] === WILDCARD) tokens[i] = WILDCARD;
+		if (tokens[i + 1] === WILDCARD && tokens[i].length <= 10 && WEEKDAY.test(tokens[i])) tokens[i] = WILDCARD;
 	}
 	for (let i = 1; i < tokens.length; i++) {
+		if (tokens[i - 1] !== WILDCARD || tokens[i].length > 8) continue;
 		const unit = UNIT.exec(tokens[i]);
-		if (unit && tokens[i - 1] === WILDCARD) tokens[i] = WILDCARD + unit[1];
+		if (unit) tokens[i] = WILDCARD + unit[1];
 	}
 	return tokens;
 }

@@ -18,10 +18,12 @@ export interface JsonMessage {
 
 /** The JSON object that ends the line, starting at its first "{", or undefined. */
 export function jsonMessage(line: string): { start: number; message: JsonMessage } | undefined {
-	const end = line.trimEnd();
-	if (!end.endsWith('}')) return undefined;
+	let last = line.length - 1;
+	while (last >= 0 && (line.charCodeAt(last) === 32 || line.charCodeAt(last) === 9)) last--;
+	if (line.charCodeAt(last) !== 125 /* } */) return undefined;
 	const start = line.indexOf('{');
 	if (start < 0) return undefined;
+	const end = line.slice(0, last + 1);
 	let value: unknown;
 	try {
 		value = JSON.parse(end.slice(start));

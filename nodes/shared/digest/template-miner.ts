@@ -98,9 +98,36 @@ class Shape {
 export class TemplateMiner {
 	readonly clusters: Cluster[] = [];
 	private readonly options: MinerOptions;
+	private readonly byTemplate = new Map<string, Cluster>();
+	/** Clusters by length, most constants first, for `match`. */
+	private readonly byLength = new Map<number, Cluster[]>();
+	private readonly fieldColumns = new Set<number>();
+	private readonly fieldKeys = new Set<string>();
 
 	constructor(options: Partial<MinerOptions> = {}) {
 		this.options = { ...DEFAULT_MINER_OPTIONS, ...options };
+	}
+
+	/**
+	 * The cluster a message belongs to among those found so far, or -1: same length, every
+	 * constant equal, every variable with the template's key or prefix. The most specific wins.
+	 */
+	match(tokens: readonly string[]): number {
+		const candidates = this.byLength.get(tokens.length);
+		if (!candidates) return -1;
+		const masked = this.fieldColumns.size > 0 || this.fieldKeys.size > 0 ? maskFields(tokens, this.fieldColumns, this.fieldKeys) : tokens;
+		for (const cluster of candidates) {
+			const t = cluster.tokens;
+			let ok = true;
+			for (let i = 0; i < t.length && ok; i++) {
+				const expected = t[i];
+				const star = expected.indexOf(WILDCARD);
+				if (star < 0) ok = masked[i] === expected;
+				else if (star > 0) ok = masked[i].startsWith(expected.slice(0, star));
+			}
+			if (ok) return cluster.id;
+		}
+		return -1;
 	}
 
 	/** Groups the messages; returns the cluster index of each message (into `clusters`). */
@@ -120,6 +147,8 @@ export class TemplateMiner {
 		let messages = input;
 		let shapes = shapesOf(messages);
 		const fields = this.independentFields(shapes);
+		for (const c of fields.columns) this.fieldColumns.add(c);
+		for (const k of fields.keys) this.fieldKeys.add(k);
 		if (fields.columns.size > 0 || fields.keys.size > 0) {
 			messages = messages.map((m) => ({ weight: m.weight, tokens: maskFields(m.tokens, fields.columns, fields.keys) }));
 			shapes = shapesOf(messages);
@@ -127,7 +156,7 @@ export class TemplateMiner {
 		const seenVarying = openVocabulary(shapes, this.options.maxConstantValues);
 		const recurring = recurringColumns(shapes, this.options.maxConstantValues);
 
-		const byTemplate = new Map<string, Cluster>();
+		const byTemplate = this.byTemplate;
 		for (let g = 0; g < shapes.length; g++) {
 			const shape = shapes[g];
 			const { parts, variable } = this.split(shape, seenVarying, (c) => recurring.has(g + SEP + c));
@@ -139,6 +168,7 @@ export class TemplateMiner {
 					cluster = { id: this.clusters.length, tokens, count: 0 };
 					this.clusters.push(cluster);
 					byTemplate.set(key, cluster);
+					this.index(cluster);
 				}
 				for (const m of part) {
 					assignment[m] = cluster.id;
@@ -151,6 +181,14 @@ export class TemplateMiner {
 
 	template(cluster: Cluster): string {
 		return cluster.tokens.join(' ');
+	}
+
+	private index(cluster: Cluster): void {
+		let list = this.byLength.get(cluster.tokens.length);
+		if (!list) this.byLength.set(cluster.tokens.length, (list = []));
+		list.push(cluster);
+		const constants = (c: Cluster) => c.tokens.filter((t) => !t.includes(WILDCARD)).length;
+		list.sort((a, b) => constants(b) - constants(a) || a.id - b.id);
 	}
 
 	/**
