@@ -170,7 +170,7 @@ export const TEMPLATES: TemplateSpec[] = [
 	{ id: 'fetch', level: 'DEBUG', text: 'Fetched https://{host}{urlpath}?session={hexid} for {user}' },
 ];
 
-interface Header {
+export interface Header {
 	/** Writes the header for a record; returns the line prefix and the time as written. */
 	write(r: Random, ms: number, level: string, template: TemplateSpec, message: string): { line: string; time?: number };
 	/** Stack traces this family writes: Java, Python, or indented-only (for logs without time). */
@@ -280,6 +280,60 @@ export const FAMILIES: Record<string, Header> = {
 	},
 };
 
+/**
+ * A header format put together from a seed: a time in one of seven notations, a level in one of
+ * five styles or none, optional host, program and thread fields, and a separator before the
+ * message. Dozens of formats, none of them written down anywhere in the digest.
+ */
+export function composedHeader(seed: number): Header & { describe: string } {
+	const r = rng(seed * 104729 + 17);
+	const timeStyle = int(r, 0, 6);
+	const levelStyle = int(r, 0, 5);
+	const withHost = r() < 0.6;
+	const programStyle = int(r, 0, 3);
+	const withThread = r() < 0.4;
+	const hostFirst = withHost && r() < 0.2;
+	const separator = pick(r, [' ', ' - ', ' | ', ' :: ']);
+	const traces = pick(r, ['java', 'python', 'none'] as const);
+	const time = (ms: number): { text: string; time: number } => {
+		const d = new Date(ms);
+		const date = `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
+		const frac = pad(d.getUTCMilliseconds(), 3);
+		switch (timeStyle) {
+			case 0:
+				return { text: isoMs(ms), time: ms };
+			case 1:
+				return { text: `${date} ${clock(d)},${frac}`, time: ms };
+			case 2:
+				return { text: `${date.replace(/-/g, '/')} ${clock(d)}`, time: seconds(ms) };
+			case 3:
+				return { text: `${MONTHS[d.getUTCMonth()]} ${String(d.getUTCDate()).padStart(2)} ${clock(d)}`, time: seconds(ms) };
+			case 4:
+				return { text: String(ms), time: ms };
+			case 5:
+				return { text: `[${pad(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${clock(d)} +0000]`, time: seconds(ms) };
+			default:
+				return { text: `${pad(d.getUTCDate())}.${pad(d.getUTCMonth() + 1)}.${d.getUTCFullYear()} ${clock(d)}.${frac}`, time: ms };
+		}
+	};
+	const level = (name: string) => [name.padEnd(5), `[${name}]`, `<${name.toLowerCase()}>`, name, LETTER[name], ''][levelStyle];
+	const describe = `time#${timeStyle} level#${levelStyle} host=${withHost}${hostFirst ? '(first)' : ''} program#${programStyle} thread=${withThread} sep=${JSON.stringify(separator)} traces=${traces}`;
+	return {
+		describe,
+		traces,
+		levelWords: levelStyle <= 3,
+		year: 2026,
+		write: (rr, ms, lvl, t, message) => {
+			const when = time(ms);
+			const host = withHost ? pick(rr, HOSTS) : '';
+			const proc = rr() < 0.8 ? sourceOf(t, PROCESSES) : zipf(rr, PROCESSES);
+			const program = ['', `${proc}[${int(rr, 100, 40000)}]:`, `${proc}:`, `(${proc})`][programStyle];
+			const fields = [...(hostFirst ? [host, when.text] : [when.text, host]), level(lvl), withThread ? `[worker-${int(rr, 1, 12)}]` : '', program].filter(Boolean);
+			return { line: `${fields.join(' ')}${separator}${message}`, time: when.time };
+		},
+	};
+}
+
 function fill(r: Random, text: string): string {
 	return text.replace(/\{(\w+)\}/g, (_, kind: string) => VARIABLES[kind](r));
 }
@@ -307,9 +361,10 @@ function chooseTemplates(r: Random): TemplateSpec[] {
  * format. Every template in it occurs at least three times: a variable seen fewer times with
  * different values cannot be told from two statements.
  */
-export function syntheticLog(family: string, seed: number, records = 1500): SyntheticLog {
-	const r = rng(seed * 7919 + family.length);
-	const header = FAMILIES[family];
+export function syntheticLog(family: string | (Header & { describe: string }), seed: number, records = 1500): SyntheticLog {
+	const header = typeof family === 'string' ? FAMILIES[family] : family;
+	const name = typeof family === 'string' ? family : `composed(${family.describe})`;
+	const r = rng(seed * 7919 + name.length);
 	// Each log uses a different subset of the templates, with different frequencies.
 	const chosen = chooseTemplates(r);
 	const weights = chosen.map(() => r() ** 3 + 0.002);
@@ -336,7 +391,7 @@ export function syntheticLog(family: string, seed: number, records = 1500): Synt
 		out.push({ lines, truth, time, level: t.level });
 	}
 	return {
-		family,
+		family: name,
 		text: out.map((rec) => rec.lines.join('\n')).join('\n'),
 		records: out,
 		year: header.year,

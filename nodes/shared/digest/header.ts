@@ -15,6 +15,10 @@ import { WILDCARD } from './masking.ts';
 
 export const LEVEL_WORD =
 	/^[[(<]?(?:trace|debug|dbg|fine|finer|finest|verbose|info|information|notice|warn|warning|error|err|crit|critical|alert|emerg|emergency|fatal|severe|panic)[\])>:]?$/i;
+/** One-letter levels (Android, glog, klog style), upper case only. */
+const LEVEL_LETTER = /^[[(<]?[TDIWEFV][\])>:]?$/;
+export const isLevel = (token: string) => LEVEL_WORD.test(token) || LEVEL_LETTER.test(token);
+const LETTERS: Record<string, string> = { T: 'TRACE', D: 'DEBUG', I: 'INFO', W: 'WARN', E: 'ERROR', F: 'FATAL', V: 'VERBOSE' };
 const CALENDAR_WORD = /^[[(]?(?:mon|tue|wed|thu|fri|sat|sun|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*[\])]?,?$/i;
 const BRACKETED = /^\[.*\]:?$/;
 /** A source or logger name closing the header: "org.a.b.Client:", "dfs.DataNode$Responder:", "sshd[<*>]:". */
@@ -43,7 +47,7 @@ interface Anchor {
 }
 
 function anchorKind(token: string): AnchorKind | undefined {
-	if (LEVEL_WORD.test(token)) return 'level';
+	if (isLevel(token)) return 'level';
 	if (SEPARATOR.test(token)) return 'separator';
 	if (BRACKETED.test(token)) return 'bracket';
 	if (COLON_FIELD.test(token) && token.length > 1) return 'colon';
@@ -119,7 +123,7 @@ export class HeaderModel {
 
 	/** The log level among the header tokens, if any. */
 	level(tokens: readonly string[], start: number): string | undefined {
-		for (let i = 0; i < start; i++) if (LEVEL_WORD.test(tokens[i])) return normaliseLevel(tokens[i]);
+		for (let i = 0; i < start; i++) if (isLevel(tokens[i])) return normaliseLevel(tokens[i]);
 		return undefined;
 	}
 
@@ -138,7 +142,7 @@ export class HeaderModel {
 		return (
 			masked ||
 			BRACKETED.test(token) ||
-			LEVEL_WORD.test(token) ||
+			isLevel(token) ||
 			CALENDAR_WORD.test(token) ||
 			this.constants.has(`${position}\u0000${token}`)
 		);
@@ -146,7 +150,8 @@ export class HeaderModel {
 }
 
 export function normaliseLevel(token: string): string {
-	return token.replace(/[^a-z]/gi, '').toUpperCase();
+	const word = token.replace(/[^a-z]/gi, '').toUpperCase();
+	return LETTERS[word] ?? word;
 }
 
 function bump(map: Map<string, number>, key: string): void {
