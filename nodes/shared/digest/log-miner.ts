@@ -25,6 +25,8 @@ export interface MineOptions {
 	year?: number;
 	/** Optional format hint, e.g. "<Date> <Time> <Level> <Component>: <Content>". Never required. */
 	format?: string;
+	/** Distinct messages mined at once before new ones are matched to what was found (message-book.ts). */
+	batch?: number;
 }
 
 export interface Template {
@@ -86,8 +88,8 @@ export function mineLog(text: string | readonly string[], options: MineOptions =
 		sample.filter((line, i) => isStart(line, i) && !jsonMessage(line)).map((line) => maskedTokens(normaliseDigits(line))),
 	);
 
-	const messages = new MessageBook(options.miner);
-	const continuations = new MessageBook(options.miner);
+	const messages = new MessageBook(options.miner, options.batch);
+	const continuations = new MessageBook(options.miner, options.batch);
 	const entries = new ShapeTable<Entry>();
 	const continuationEntries = new ShapeTable<number>();
 	const entryFor = (line: string): Entry => {
@@ -113,6 +115,7 @@ export function mineLog(text: string | readonly string[], options: MineOptions =
 			level = header.level(all, start);
 			tokens = all.slice(start);
 		}
+		level ??= levelField(tokens);
 		tokens = tokens.length === 0 ? [''] : collapseRepeats(tokens);
 		const entry: Entry = { message: messages.add(tokens), level, json };
 		if (entries.size < ENTRY_LIMIT && (entries.size < CACHE_TRIAL || entries.hits * 4 > entries.size)) entries.add(entry);
@@ -197,6 +200,17 @@ function jsonTime(line: string, reader: TimestampReader): number {
 	const field = jsonTimeField(line);
 	if (typeof field === 'number') return field;
 	return field === undefined ? NaN : reader.read(field);
+}
+
+const LEVEL_FIELD = /^(?:level|lvl|severity|loglevel|log\.level)[=:]"?([A-Za-z]+)"?$/i;
+
+/** A level written as a key=value field (logfmt "level=warn") among the first tokens. */
+function levelField(tokens: readonly string[]): string | undefined {
+	for (let i = 0; i < Math.min(tokens.length, 8); i++) {
+		const m = LEVEL_FIELD.exec(tokens[i]);
+		if (m) return normaliseLevel(m[1]);
+	}
+	return undefined;
 }
 
 function hasTime(line: string): boolean {

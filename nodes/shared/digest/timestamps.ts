@@ -19,7 +19,10 @@ interface Fields {
 	zone?: string;
 }
 
-/** A pattern (with the "d" flag, for group positions), how to read its fields, and its seconds group. */
+/**
+ * A pattern (with the "d" flag, for group positions), how to read its fields, and its seconds
+ * group; 0 when the time comes before the date (then no block of lines can share the date).
+ */
 type Pattern = [RegExp, (m: RegExpExecArray, year: number) => Fields | undefined, number];
 
 const FRACTION = String.raw`(?:[.,:](\d{1,9}))?`;
@@ -63,6 +66,15 @@ const PATTERNS: Pattern[] = [
 		re(String.raw`(?:^|[^\d.:/-])(\d{1,2})[-/.](\d{1,2})[ T](\d{1,2}):(\d{2}):(\d{2})${FRACTION}`),
 		(m, year) => (+m[1] > 12 ? fields(year, +m[2], +m[1], m, 3) : fields(year, +m[1], +m[2], m, 3)),
 		5,
+	],
+	// 12:38:50.731 2026/03/04 (time before the date)
+	[
+		re(String.raw`\b(\d{1,2}):(\d{2}):(\d{2})(?:[.,](\d{1,9}))? +(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})\b`),
+		(m) => {
+			const f = { year: +m[5], month: +m[6], day: +m[7], hour: +m[1], minute: +m[2], second: +m[3], fraction: m[4] };
+			return f.month >= 1 && f.month <= 12 && f.day >= 1 && f.day <= 31 && f.hour <= 23 && f.minute <= 59 && f.second <= 60 ? f : undefined;
+		},
+		0,
 	],
 	// epoch seconds or milliseconds
 	[
@@ -221,6 +233,7 @@ function attempt([pattern, read, secondGroup]: Pattern, head: string, line: stri
 }
 
 function blockOf(m: RegExpExecArray, line: string, ms: number, secondGroup: number, hasFraction: boolean): Block | undefined {
+	if (secondGroup === 0) return undefined;
 	const at = (g: number) => m.indices?.[g];
 	const wholeSeconds = Math.floor(ms / 1000) * 1000;
 	if (secondGroup === 1) {
