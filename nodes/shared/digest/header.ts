@@ -144,7 +144,8 @@ export class HeaderModel {
 			BRACKETED.test(token) ||
 			isLevel(token) ||
 			CALENDAR_WORD.test(token) ||
-			this.constants.has(`${position}\u0000${token}`)
+			// A word most lines share after the last anchor is the message's ("job started").
+			((this.lastAnchor < 0 || position <= this.lastAnchor) && this.constants.has(`${position}\u0000${token}`))
 		);
 	}
 }

@@ -20,6 +20,7 @@ const WHOLE_VALUE = new RegExp(
 		String.raw`^(?:0x[0-9a-f]+|(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{2,})[,;:.]?$`, // hex ids and hashes (digit runs normalised to one 0)
 		String.raw`^(?=[^\s]*\d)[0-9a-f]+(?:-[0-9a-f]+){4}$`, // UUIDs (digits normalised)
 		String.raw`^[-+]?[\d.,:/_-]*\d[\d.,:/_-]*[a-zA-Z%]{0,3}$`, // numbers, dates, times, sizes (12ms, 5KB, 3.2%)
+		String.raw`^\d+[-/.]\d+[-/.]\d+[T_-]\d+[:.]\d+(?:[:.]\d+)*(?:[.,]\d+)?(?:Z|[+-]\d+(?::?\d+)?)?$`, // date-times (2026-03-04T05:06:07.123Z)
 	].join('|'),
 	'i',
 );
