@@ -1,18 +1,26 @@
 /**
  * Digest throughput in a process of its own, so its peak memory is its own:
- *   node bench/digest-throughput.ts <loghub dir> <megabytes>
+ *   node bench/digest-throughput.ts <loghub dir | synthetic> <megabytes>
  * Builds the input by repeating the datasets' lines (the last number shifted on each pass, so
  * lines are not byte-identical while their timestamps stay valid) and prints one JSON line with
  * MB/s (wall and CPU time) and peak RSS.
  */
 import { buildDigest } from '../nodes/shared/digest/log-digest.ts';
+import { composedHeader, syntheticLog } from '../test/helpers/synthetic-logs.ts';
 import { readDatasets } from './loghub.ts';
 
 const [dir, megabytes = '100'] = process.argv.slice(2);
 const target = Number(megabytes) * 1024 * 1024;
-const source = readDatasets(dir).flatMap((d) => d.lines);
 const parts: string[] = [];
 let size = 0;
+// "synthetic": seeded logs of our own templates in composed formats, one after another.
+for (let seed = 1; dir === 'synthetic' && size < target; seed++) {
+	const text = syntheticLog(composedHeader(seed), seed, 20_000).text;
+	parts.push(text);
+	size += text.length + 1;
+}
+const source = dir === 'synthetic' ? [] : readDatasets(dir).flatMap((d) => d.lines);
+if (dir !== 'synthetic' && source.length === 0) throw new Error(`${dir}: no LogHub datasets (<Name>_2k.log with its _structured.csv)`);
 for (let pass = 0; size < target; pass++) {
 	for (const line of source) {
 		// The last number of the line (in its message, not its timestamp) changes on each pass.

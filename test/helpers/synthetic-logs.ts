@@ -56,9 +56,9 @@ const USERS = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'grace', 'heidi
 const PROCESSES = ['nginx', 'postgres', 'redis-server', 'java', 'python', 'sshd', 'cron', 'dockerd', 'kubelet', 'node', 'haproxy', 'memcached'];
 const DIRS = ['var', 'srv', 'opt', 'data', 'home', 'tmp', 'etc', 'lib', 'cache', 'spool'];
 const EXTENSIONS = ['log', 'json', 'yaml', 'csv', 'txt', 'db'];
-const TIERS = ['gold', 'silver', 'bronze', 'platinum'];
-const REGIONS = ['north', 'south', 'east', 'west', 'central', 'coastal'];
-const GATEWAYS = ['stripe', 'adyen', 'braintree', 'paypal'];
+const TIERS = ['gold', 'silver', 'bronze', 'platinum', 'free'];
+const REGIONS = ['north', 'south', 'east', 'west', 'central', 'coastal', 'alpine', 'island'];
+const GATEWAYS = ['stripe', 'adyen', 'braintree', 'paypal', 'klarna', 'square'];
 const WORDS = ['quarterly', 'report', 'draft', 'final', 'budget', 'meeting', 'notes', 'plan', 'review', 'summary', 'invoice', 'photo', 'backup', 'export'];
 const STATUSES = ['200', '201', '204', '400', '404', '500', '503'];
 
@@ -83,9 +83,10 @@ const VARIABLES: Record<string, (r: Random) => string> = {
 	email: (r) => `${zipf(r, USERS)}@${pick(r, DOMAINS)}`,
 	urlpath: (r) => `/api/v${int(r, 1, 3)}/${pick(r, NOUNS)}s/${int(r, 1, 99999)}`,
 	status: (r) => pick(r, STATUSES),
-	tier: (r) => pick(r, TIERS),
-	region: (r) => pick(r, REGIONS),
-	gateway: (r) => pick(r, GATEWAYS),
+	// Variables of few values, skewed as such values are in real logs.
+	tier: (r) => zipf(r, TIERS),
+	region: (r) => zipf(r, REGIONS),
+	gateway: (r) => zipf(r, GATEWAYS),
 	n: (r) => String(int(r, 0, 512)),
 	clock: (r) => `${String(int(r, 0, 23)).padStart(2, '0')}:${String(int(r, 0, 59)).padStart(2, '0')}`,
 };
@@ -168,6 +169,7 @@ export const TEMPLATES: TemplateSpec[] = [
 	{ id: 'health-ok', level: 'INFO', text: 'Health check passed for {host}' },
 	{ id: 'health-bad', level: 'ERROR', text: 'Health check failed for {host}: {quoted}' },
 	{ id: 'fetch', level: 'DEBUG', text: 'Fetched https://{host}{urlpath}?session={hexid} for {user}' },
+	{ id: 'transfer', level: 'INFO', text: 'Transfer to {host} closed, {n} bytes ({size}) sent, lifetime {clock}' },
 ];
 
 export interface Header {

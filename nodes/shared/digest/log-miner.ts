@@ -11,8 +11,8 @@
  *   line (the exception and its text), so different failures under one message stay apart.
  */
 import { FormatHint } from './format-hint.ts';
-import { HeaderModel, normaliseLevel, type HeaderOptions } from './header.ts';
-import { collapseRepeats, maskTokens, normaliseDigits, ShapeTable, tokenize } from './masking.ts';
+import { HeaderModel, isLevel, normaliseLevel, type HeaderOptions } from './header.ts';
+import { collapseRepeats, maskTokens, normaliseDigits, ShapeTable, tokenize, WILDCARD } from './masking.ts';
 import { jsonMessage, jsonTimeField } from './structured.ts';
 import { MessageBook } from './message-book.ts';
 import type { MinerOptions } from './template-miner.ts';
@@ -88,7 +88,8 @@ export function mineLog(text: string | readonly string[], options: MineOptions =
 		sample.filter((line, i) => isStart(line, i) && !jsonMessage(line)).map((line) => maskedTokens(normaliseDigits(line))),
 	);
 
-	const messages = new MessageBook(options.miner, options.batch);
+	const headerNames = new HeaderNames();
+	const messages = new MessageBook(options.miner, options.batch, () => headerNames.varying());
 	const continuations = new MessageBook(options.miner, options.batch);
 	const entries = new ShapeTable<Entry>();
 	const continuationEntries = new ShapeTable<number>();
@@ -114,6 +115,7 @@ export function mineLog(text: string | readonly string[], options: MineOptions =
 			const start = header.messageStart(all);
 			level = header.level(all, start);
 			tokens = all.slice(start);
+			headerNames.add(all, start);
 		}
 		level ??= levelField(tokens);
 		tokens = tokens.length === 0 ? [''] : collapseRepeats(tokens);
@@ -201,6 +203,39 @@ function jsonTime(line: string, reader: TimestampReader): number {
 	if (typeof field === 'number') return field;
 	return field === undefined ? NaN : reader.read(field);
 }
+
+/**
+ * Values of header fields that vary (host and program names): the same names in a message are
+ * variables too ("Spawned process nginx" in a log whose headers name nginx, java and cron).
+ */
+class HeaderNames {
+	private readonly byPosition = new Map<number, Set<string>>();
+
+	add(tokens: readonly string[], end: number): void {
+		for (let i = 0; i < end; i++) {
+			const token = tokens[i];
+			if (token === WILDCARD || isLevel(token)) continue;
+			let values = this.byPosition.get(i);
+			if (!values) this.byPosition.set(i, (values = new Set()));
+			if (values.size < 256) values.add(token);
+		}
+	}
+
+	varying(): Set<string> {
+		const out = new Set<string>();
+		for (const values of this.byPosition.values()) {
+			if (values.size < 2) continue;
+			for (const value of values) {
+				out.add(value);
+				const name = NAME_PART.exec(value)?.[0];
+				if (name) out.add(name);
+			}
+		}
+		return out;
+	}
+}
+
+const NAME_PART = /[A-Za-z][\w.-]*[A-Za-z0-9]/;
 
 const LEVEL_FIELD = /^(?:level|lvl|severity|loglevel|log\.level)[=:]"?([A-Za-z]+)"?$/i;
 

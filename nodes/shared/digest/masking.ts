@@ -154,15 +154,16 @@ export function maskTokens(tokens: string[]): string[] {
 		if (token === WILDCARD) masked = true;
 		tokens[i] = token;
 	}
-	if (!masked) return tokens;
+	if (!masked && !tokens.some((t) => t.endsWith(WILDCARD))) return tokens;
 	for (let i = 0; i < tokens.length; i++) {
 		if ((tokens[i + 1] === WILDCARD || tokens[i - 1] === WILDCARD) && tokens[i].length <= 10 && MONTH.test(tokens[i])) tokens[i] = WILDCARD;
 	}
 	for (let i = 0; i < tokens.length - 1; i++) {
 		if (tokens[i + 1] === WILDCARD && tokens[i].length <= 10 && WEEKDAY.test(tokens[i])) tokens[i] = WILDCARD;
 	}
+	// After a number, also one in brackets or with a sign: "(1.16 KB)".
 	for (let i = 1; i < tokens.length; i++) {
-		if (tokens[i - 1] !== WILDCARD || tokens[i].length > 8) continue;
+		if (!tokens[i - 1].endsWith(WILDCARD) || tokens[i].length > 8) continue;
 		const unit = UNIT.exec(tokens[i]);
 		if (unit) tokens[i] = WILDCARD + unit[1];
 	}

@@ -18,10 +18,12 @@ export class MessageBook {
 	private pendingIds: number[] = [];
 	private pendingIndex = new Map<string, number>();
 	private readonly batch: number;
+	private readonly names?: () => ReadonlySet<string>;
 
-	constructor(options: Partial<MinerOptions> = {}, batch = BATCH) {
+	constructor(options: Partial<MinerOptions> = {}, batch = BATCH, names?: () => ReadonlySet<string>) {
 		this.miner = new TemplateMiner(options);
 		this.batch = batch;
+		this.names = names;
 	}
 
 	/** An id for a message (masked tokens); equal messages in one batch share an id. */
@@ -52,11 +54,11 @@ export class MessageBook {
 		this.weight[id]++;
 	}
 
-	/** Mines what waits in the batch. */
-	flush(): void {
+	/** Mines what waits in the batch; `names` are values seen varying elsewhere (headers). */
+	flush(names?: ReadonlySet<string>): void {
 		if (this.pending.length === 0) return;
 		for (let k = 0; k < this.pending.length; k++) this.pending[k].weight = Math.max(1, this.weight[this.pendingIds[k]]);
-		const assignment = this.miner.group(this.pending);
+		const assignment = this.miner.group(this.pending, names ?? this.names?.());
 		for (let k = 0; k < assignment.length; k++) this.cluster[this.pendingIds[k]] = assignment[k];
 		this.pending = [];
 		this.pendingIds = [];

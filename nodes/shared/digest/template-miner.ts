@@ -130,8 +130,11 @@ export class TemplateMiner {
 		return -1;
 	}
 
-	/** Groups the messages; returns the cluster index of each message (into `clusters`). */
-	group(input: readonly Message[]): Int32Array {
+	/**
+	 * Groups the messages; returns the cluster index of each message (into `clusters`).
+	 * `names` are values known to vary elsewhere (in the headers: host and program names).
+	 */
+	group(input: readonly Message[], names: ReadonlySet<string> = new Set()): Int32Array {
 		const assignment = new Int32Array(input.length).fill(-1);
 		const byLength = new Map<number, number[]>();
 		for (let m = 0; m < input.length; m++) {
@@ -154,6 +157,7 @@ export class TemplateMiner {
 			shapes = shapesOf(messages);
 		}
 		const seenVarying = openVocabulary(shapes, this.options.maxConstantValues);
+		for (const name of names) seenVarying.add(name);
 		const recurring = recurringColumns(shapes, this.options.maxConstantValues);
 
 		const byTemplate = this.byTemplate;
@@ -326,7 +330,7 @@ function crossedOut(shape: Shape, splitters: number[], variable: boolean[]): voi
 				const b = splitters[j];
 				const pairs = new Set<string>();
 				for (const m of shape.members) pairs.add(shape.messages[m].tokens[a] + SEP + shape.messages[m].tokens[b]);
-				if (pairs.size >= sizes[i] + sizes[j]) {
+				if (pairs.size >= sizes[i] + sizes[j] - 1) {
 					variable[a] = true;
 					splitters.splice(i, 1);
 					changed = true;
