@@ -139,21 +139,6 @@ export const specialistProperties: INodeProperties[] = [
 		options: [
 			...modelOptionFields,
 			{
-				displayName: 'Record Metrics',
-				name: 'recordMetrics',
-				type: 'boolean',
-				default: false,
-				description: "Whether to count this node's calls in the agent metrics as they happen (active agents, tasks, tokens, cost); see the Agent Metrics node",
-			},
-			{
-				displayName: 'Max Concurrency',
-				name: 'maxConcurrency',
-				type: 'number',
-				default: 10,
-				description: 'Specialist calls in flight at once, across all items',
-				typeOptions: { minValue: 1, maxValue: 100 },
-			},
-			{
 				displayName: 'Chunk Size (Characters)',
 				name: 'chunkChars',
 				type: 'number',
@@ -168,6 +153,30 @@ export const specialistProperties: INodeProperties[] = [
 				default: 60000,
 				description: 'Budget of the digest that replaces the raw input: the log digest for log roles, the FOCUS billing summary for cost roles',
 				typeOptions: { minValue: 2000 },
+			},
+			{
+				displayName: 'Log Format',
+				name: 'logFormat',
+				type: 'string',
+				default: '',
+				placeholder: '<Date> <Time> <Level> <Component>: <Content>',
+				description:
+					'Optional layout of log lines for the log digest: fields in angle brackets, the message as the Content field. Empty: the digest learns where the message starts from the log itself.',
+			},
+			{
+				displayName: 'Max Concurrency',
+				name: 'maxConcurrency',
+				type: 'number',
+				default: 10,
+				description: 'Specialist calls in flight at once, across all items',
+				typeOptions: { minValue: 1, maxValue: 100 },
+			},
+			{
+				displayName: 'Record Metrics',
+				name: 'recordMetrics',
+				type: 'boolean',
+				default: false,
+				description: "Whether to count this node's calls in the agent metrics as they happen (active agents, tasks, tokens, cost); see the Agent Metrics node",
 			},
 		],
 	},

@@ -142,6 +142,7 @@ async function planItem(ctx: IExecuteFunctions, i: number, json: IDataObject, se
 		...call,
 		chunkChars: Number(options.chunkChars ?? 200_000),
 		digestChars: Number(options.digestChars ?? 60_000),
+		logFormat: typeof options.logFormat === 'string' && options.logFormat.trim() ? options.logFormat : undefined,
 		chunkConcurrency: 4,
 		secrets,
 	};

@@ -151,7 +151,7 @@ export class HeaderModel {
 }
 
 export function normaliseLevel(token: string): string {
-	const word = token.replace(/[^a-z]/gi, '').toUpperCase();
+	const word = token.replace(/[^a-z0-9]/gi, '').toUpperCase();
 	return LETTERS[word] ?? word;
 }
 

@@ -165,7 +165,8 @@ export function mineLog(text: string | readonly string[], options: MineOptions =
 		recordLines.push(1);
 		recordMessage.push(entry.message);
 		recordTime.push(time);
-		recordLevel.push(entry.level);
+		// Lines that differ only in numbers share an entry; a level with a digit (SEV2) is read anew.
+		recordLevel.push(hint && entry.level && /\d/.test(entry.level) ? levelOf(hint, line) : entry.level);
 		messages.count(entry.message);
 	}
 	closeRecord();
@@ -236,6 +237,11 @@ class HeaderNames {
 }
 
 const NAME_PART = /[A-Za-z][\w.-]*[A-Za-z0-9]/;
+
+function levelOf(hint: FormatHint, line: string): string | undefined {
+	const level = hint.match(line)?.level;
+	return level ? normaliseLevel(level) : undefined;
+}
 
 const LEVEL_FIELD = /^(?:level|lvl|severity|loglevel|log\.level)[=:]"?([A-Za-z]+)"?$/i;
 

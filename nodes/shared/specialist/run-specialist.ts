@@ -39,6 +39,8 @@ export interface SpecialistSettings {
 	chunkChars: number;
 	/** Size budget of a rendered log digest (characters). */
 	digestChars: number;
+	/** Optional layout of log lines for the digest ("<Date> <Time> <Level> <Component>: <Content>"). */
+	logFormat?: string;
 	chunkConcurrency: number;
 	prices: PriceTable;
 	/** Strings that must never appear in a result (the API key). */
@@ -193,7 +195,7 @@ function prepareInput(task: SpecialistTask, settings: SpecialistSettings) {
 	const info: SpecialistResult['input'] = { chars: task.input.length, promptChars: 0, chunks: 1 };
 	let text = task.input;
 	if (task.role.inputKind === 'logs') {
-		const digest = buildDigest(task.input);
+		const digest = buildDigest(task.input, { format: settings.logFormat });
 		text = renderDigest(digest, settings.digestChars);
 		info.logLines = digest.lines;
 		info.logTemplates = digest.templates.length;
