@@ -10,6 +10,7 @@ const entryPoints = [
 	'nodes/Coordinator/Coordinator.node.ts',
 	'nodes/AgentMetrics/AgentMetrics.node.ts',
 	'nodes/TokenBudget/TokenBudget.node.ts',
+	'nodes/EvidenceFetch/EvidenceFetch.node.ts',
 	'credentials/AgentSwarmAnthropicApi.credentials.ts',
 	'credentials/AgentSwarmRedisApi.credentials.ts',
 ];

@@ -1,13 +1,16 @@
 /**
- * npm run bench [-- --loghub <dir>] [--mb 100] [--skip-n8n] [--digest-only]
+ * npm run bench [-- --loghub <dir>] [--mb 100] [--skip-n8n] [--only digest|focus]
  *
  * (a) five-specialist team vs one specialist, wall time in a real n8n (simulated latency 1 s)
  * (b) our per-call overhead vs a bare SDK call to the same loopback server
  * (c) log digest grouping accuracy per LogHub dataset and on synthetic logs in invented formats,
- *     and throughput with peak memory
+ *     and throughput with peak memory [--only digest]
+ * (d) FOCUS aggregation: 1M rows of CSV and 10M rows of gzip CSV, beside DuckDB
+ *     [--focus-rows 1000000] [--focus-gzip-rows 10000000] [--focus-dir <cache>] [--only focus]
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createClaudeClient } from '../nodes/shared/claude/client.ts';
@@ -22,6 +25,7 @@ import { sampleIncident } from '../test/helpers/incident.ts';
 import { mineLog } from '../nodes/shared/digest/log-miner.ts';
 import { composedHeader, FAMILIES, syntheticLog } from '../test/helpers/synthetic-logs.ts';
 import { digestAccuracy } from './digest-accuracy.ts';
+import { focusBenchmark } from './focus.ts';
 import { groupingAccuracy } from './grouping-accuracy.ts';
 import { readDatasets } from './loghub.ts';
 
@@ -41,7 +45,10 @@ const { values } = parseArgs({
 		loghub: { type: 'string', default: join(ROOT, '../shared/data/loghub') },
 		mb: { type: 'string', default: '100' },
 		'skip-n8n': { type: 'boolean', default: false },
-		'digest-only': { type: 'boolean', default: false },
+		'focus-rows': { type: 'string', default: '1000000' },
+		'focus-gzip-rows': { type: 'string', default: '10000000' },
+		'focus-dir': { type: 'string', default: join(tmpdir(), 'agent-swarm-bench') },
+		only: { type: 'string' },
 	},
 });
 
@@ -220,6 +227,11 @@ function syntheticFamilies(): void {
 	console.log(`families average GA=${fmt(all / (seeds.length * Object.keys(FAMILIES).length), 4)}`);
 }
 
-digest();
-if (!values['digest-only']) await callOverhead();
-if (!values['skip-n8n'] && !values['digest-only']) await teamVsSingle();
+if (!values.only || values.only === 'digest') digest();
+if (!values.only) {
+	await callOverhead();
+	if (!values['skip-n8n']) await teamVsSingle();
+}
+if (!values.only || values.only === 'focus') {
+	await focusBenchmark({ dir: values['focus-dir'], rows: Number(values['focus-rows']), gzipRows: Number(values['focus-gzip-rows']), seed: 1 });
+}

@@ -41,7 +41,7 @@ async function main(): Promise<void> {
 	say(realKey ? 'Claude: the real Anthropic API (ANTHROPIC_API_KEY is set).' : `Claude: SIMULATED by the loopback server at ${claudeUrl} (set ANTHROPIC_API_KEY for real analysis).`);
 
 	const incident = configure(readWorkflow('incident-response-swarm.json'), { slackWebhookUrl: `${slackUrl}/incidents` });
-	const cost = configure(readWorkflow('multi-cloud-cost-squad.json'), { focusExportUrl: `${billingUrl}/focus_sample_1.0.csv`, allowedHosts: '127.0.0.1', slackWebhookUrl: `${slackUrl}/finops` });
+	const cost = configure(readWorkflow('multi-cloud-cost-squad.json'), { focusExportUrl: `${billingUrl}/focus_sample_1.0.csv`, allowedHosts: billingUrl, slackWebhookUrl: `${slackUrl}/finops` });
 	say('Installing the package into n8n and importing the workflows ...');
 	n8n.installPackage(packPackage());
 	n8n.importCredentials([

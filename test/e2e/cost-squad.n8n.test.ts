@@ -1,10 +1,13 @@
 /**
  * workflows/multi-cloud-cost-squad.json in a real n8n 2.40.7: the real FOCUS 1.0 sample served
- * by a loopback billing host, the Claude simulator, and a Slack stand-in.
+ * by a loopback billing host as gzip CSV and as Parquet (the forms AWS Data Exports writes),
+ * read by Evidence Fetch through the URL guard, the Claude simulator, and a Slack stand-in.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
+import { parquetWriteBuffer } from 'hyparquet-writer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { N8nInstance, packPackage, ROOT } from '../../scripts/lib/n8n-instance.ts';
 import { configure, readWorkflow } from '../../scripts/lib/workflows.ts';
@@ -19,6 +22,19 @@ const ROWS = parse(SAMPLE, { columns: true }) as Array<Record<string, string>>;
 /** The same export with this week's charges doubled (as JSON rows: the other accepted format). */
 const THIS_WEEK = '2024-09-24';
 const BOOSTED = ROWS.map((r) => (r.ChargePeriodStart >= THIS_WEEK ? { ...r, BilledCost: String(Number(r.BilledCost) * 2) } : r));
+const GZIP = gzipSync(SAMPLE);
+/** The sample as Parquet with AWS's types: costs double, period bounds timestamps, NULL as null. */
+const PARQUET = Buffer.from(
+	parquetWriteBuffer({
+		columnData: Object.keys(ROWS[0]).map((name) => {
+			const raw = ROWS.map((r) => (r[name] === 'NULL' || r[name] === '' ? null : r[name]));
+			if (/Cost$|Quantity$|Price$/.test(name)) return { name, data: raw.map((v) => (v === null ? null : Number(v))), type: 'DOUBLE' as const };
+			if (/Period(Start|End)$/.test(name)) return { name, data: raw.map((v) => (v === null ? null : new Date(`${v.replace(' ', 'T')}Z`))), type: 'TIMESTAMP' as const };
+			return { name, data: raw, type: 'STRING' as const };
+		}),
+		rowGroupSize: 256,
+	}),
+);
 
 /** Week-over-week change computed here, independently of the package's code. */
 function changePct(rows: Array<Record<string, string>>): number {
@@ -41,13 +57,13 @@ const rec = (resource: string, action: string, monthly_savings_usd: number, effo
 describe('real n8n: multi-cloud cost squad', () => {
 	const sim = new ClaudeSimulator({ requiredApiKey: TEST_KEY, defaultLatencyMs: LATENCY_MS });
 	const slack = new StandIn();
-	const billing = new StandIn((req) =>
-		req.path === '/exports/focus.csv'
-			? { body: SAMPLE, type: 'text/csv' }
-			: req.path === '/exports/focus-boosted.json'
-				? { body: JSON.stringify(BOOSTED), type: 'application/json' }
-				: { status: 404, body: 'no such export' },
-	);
+	const EXPORTS: Record<string, { body: string | Buffer; type: string }> = {
+		// Named .csv on purpose: the format is read from the bytes, not the name.
+		'/exports/focus.csv': { body: GZIP, type: 'application/octet-stream' },
+		'/exports/focus.parquet': { body: PARQUET, type: 'application/octet-stream' },
+		'/exports/focus-boosted.json': { body: JSON.stringify(BOOSTED), type: 'application/json' },
+	};
+	const billing = new StandIn((req) => EXPORTS[req.path] ?? { status: 404, body: 'no such export' });
 	const n8n = new N8nInstance();
 	let billingUrl = '';
 	const start = (body: unknown = {}, token = TOKEN) =>
@@ -65,7 +81,7 @@ describe('real n8n: multi-cloud cost squad', () => {
 		billingUrl = await billing.start();
 		const wf = configure(readWorkflow('multi-cloud-cost-squad.json'), {
 			focusExportUrl: `${billingUrl}/exports/focus.csv`,
-			allowedHosts: '127.0.0.1',
+			allowedHosts: billingUrl,
 			slackWebhookUrl: `${slackUrl}/report`,
 			alertSlackWebhookUrl: `${slackUrl}/alert`,
 		});
@@ -92,7 +108,7 @@ describe('real n8n: multi-cloud cost squad', () => {
 		expect(billing.received).toHaveLength(0);
 	});
 
-	it('aggregates the FOCUS export in code, runs the cloud specialists concurrently and posts the top recommendations by ROI', async () => {
+	it('reads the gzip export once, aggregates it in code, runs the cloud specialists concurrently and posts the top recommendations by ROI', async () => {
 		sim.script({ match: { contains: 'AWS Cost Specialist' }, behaviour: { content: { summary: 'EC2 dominates', total_monthly_spend_usd: 18, recommendations: [rec('i-021f2ebl49063f9l1', 'Rightsize to t3.small', 40, 4, 'rightsizing'), rec('nat-0a8bef19776f0e435', 'Delete the idle NAT gateway', 30, 0.5), rec('EC2 fleet', 'Buy a compute savings plan', 200, 8, 'commitment')] } } });
 		sim.script({ match: { contains: 'Azure Cost Specialist' }, behaviour: { content: { summary: 'AKS', total_monthly_spend_usd: 3, recommendations: [rec('analyticsengine', 'Scale the AKS pool to zero at night', 15, 1)] } } });
 		// The lead returns them in no particular order; ranking is the node's job.
@@ -114,6 +130,7 @@ describe('real n8n: multi-cloud cost squad', () => {
 		const began = Date.now();
 		expect((await start()).status).toBe(202);
 		await waitForReport(1);
+		expect(billing.received.map((r) => r.path)).toEqual(['/exports/focus.csv']);
 		console.log(`[figure] cost squad (FOCUS sample 1,000 rows, 2 clouds with data, ${LATENCY_MS} ms per model call): ${posts('/report')[0].at - began} ms from start to Slack report`);
 
 		const text = (posts('/report')[0].json as { text: string }).text;
@@ -136,9 +153,20 @@ describe('real n8n: multi-cloud cost squad', () => {
 		expect(azure.startedAt).toBeLessThan(aws.endedAt!);
 		// The model read the aggregate, not the raw export.
 		const prompt = JSON.stringify(aws.messages);
-		expect(prompt).toContain('aggregated in code from 942 rows');
+		expect(prompt).toContain('aggregated in code from 1000 of 1000 rows');
+		expect(prompt).toContain('## AWS in USD: 942 rows');
 		expect(prompt).not.toContain('AvailabilityZone');
 		expect(prompt.length).toBeLessThan(SAMPLE.length / 10);
+	});
+
+	it('reads the same export as Parquet (given in the request) to the same figures', async () => {
+		sim.reset();
+		expect((await start({ focus_url: `${billingUrl}/exports/focus.parquet` })).status).toBe(202);
+		await waitForReport(2);
+		const text = (posts('/report')[1].json as { text: string }).text;
+		expect(text).toMatch(/\*Spend in export:\* \$20\.52 \(AWS \$18\.01 · GCP \$0\.00 · AZURE \$1\.98\) · not analysed: Oracle \$0\.54/);
+		expect(text).toContain(`(${changePct(ROWS)}%)`);
+		expect(JSON.stringify(sim.messageRequests()[0].messages)).toContain('aggregated in code from 1000 of 1000 rows');
 	});
 
 	it('alerts when weekly spend rose by more than the threshold (JSON export given in the request)', async () => {
@@ -146,7 +174,7 @@ describe('real n8n: multi-cloud cost squad', () => {
 		const expected = changePct(BOOSTED);
 		expect(expected).toBeGreaterThan(10);
 		expect((await start({ focus_url: `${billingUrl}/exports/focus-boosted.json` })).status).toBe(202);
-		await waitForReport(2);
+		await waitForReport(3);
 		const alerts = posts('/alert');
 		expect(alerts).toHaveLength(1);
 		expect((alerts[0].json as { text: string }).text).toMatch(new RegExp(`Cloud spend rose ${expected}% week over week.*threshold 10%`));
@@ -159,6 +187,6 @@ describe('real n8n: multi-cloud cost squad', () => {
 		await new Promise((r) => setTimeout(r, 1500));
 		expect(billing.received).toHaveLength(fetched);
 		expect(sim.messageRequests()).toHaveLength(0);
-		expect(posts('/report')).toHaveLength(2);
+		expect(posts('/report')).toHaveLength(3);
 	});
 });

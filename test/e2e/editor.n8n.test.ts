@@ -81,7 +81,7 @@ describe.skipIf(!CHROMIUM)('real n8n editor in headless Chromium', () => {
 		const review = await open('agentSwarmPrReview', 'pr-review-workflow.png');
 		expect(review.map((n) => n.name)).toEqual(expect.arrayContaining(['Standard Reviewers', 'Budget Reviewers', 'Review Lead', 'Record Metrics']));
 		const cost = await open('agentSwarmCostSquad', 'cost-squad-workflow.png');
-		expect(cost.map((n) => n.name).sort()).toEqual(['Cloud Cost Specialists', 'FinOps Lead', 'Record Metrics']);
+		expect(cost.map((n) => n.name).sort()).toEqual(['Cloud Cost Specialists', 'FinOps Lead', 'Read FOCUS Export', 'Record Metrics']);
 		expect([...review, ...cost].every((n) => n.loaded)).toBe(true);
 	});
 

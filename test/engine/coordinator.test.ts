@@ -122,7 +122,7 @@ describe('Coordinator node in the n8n engine', () => {
 			behaviour: { content: { summary: 'sum', recommendations: [rec('rds-big', 4000, 40), rec('idle-vm', 300, 0.5, 'gcp'), rec('snapshots', 900, 2, 'azure')], implementation_plan: [{ phase: 'week 1', actions: ['quick wins'] }] } },
 		});
 		const { items } = await runChain({
-			chain: [specialists(['cost.aws', 'cost.gcp', 'cost.azure'], 'billing rows'), coordinator({ mode: 'cost', topN: 2 })],
+			chain: [specialists(['cost.aws', 'cost.gcp', 'cost.azure'], 'ProviderName,BilledCost,BillingCurrency,ChargePeriodStart'), coordinator({ mode: 'cost', topN: 2 })],
 			items: [{}],
 			credentials: credentials(),
 		});

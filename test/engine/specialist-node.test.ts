@@ -178,9 +178,9 @@ describe('Specialist Agent node in the n8n engine', () => {
 
 	it('cost specialists read the FOCUS aggregate; a cloud without rows and a non-FOCUS file make no call', async () => {
 		const focus = [
-			'ProviderName,ServiceName,ServiceCategory,ResourceId,PricingUnit,BilledCost,ChargePeriodStart',
-			'AWS,Amazon Elastic Compute Cloud,Compute,i-1,Hours,1.5,2024-09-02 00:00:00',
-			'AWS,Amazon Elastic Compute Cloud,Compute,i-1,Hours,2.5,2024-09-10 00:00:00',
+			'ProviderName,ServiceName,ServiceCategory,ResourceId,PricingUnit,BilledCost,BillingCurrency,ChargePeriodStart',
+			'AWS,Amazon Elastic Compute Cloud,Compute,i-1,Hours,1.5,USD,2024-09-02 00:00:00',
+			'AWS,Amazon Elastic Compute Cloud,Compute,i-1,Hours,2.5,USD,2024-09-10 00:00:00',
 		].join('\n');
 		const costTeam = (billing: string) => ({
 			mode: 'team',
@@ -192,12 +192,12 @@ describe('Specialist Agent node in the n8n engine', () => {
 		expect(aws).toMatchObject({ status: 'success', input: { billing: { cloud: 'aws', rows: 2, spend: 4, weekOverWeek: { changePct: 66.7 } } } });
 		expect(gcp).toMatchObject({ status: 'success', attempts: 0, findings: { summary: 'No GCP rows in the billing data', recommendations: [] } });
 		expect(sim.messageRequests()).toHaveLength(1);
-		expect(json(sim.messageRequests()[0].messages)).toContain('aggregated in code from 2 rows');
+		expect(json(sim.messageRequests()[0].messages)).toContain('aggregated in code from 2 of 2 rows');
 
 		sim.reset();
 		const bad = await runSpecialistNode({ parameters: costTeam('date,amount\n2024-09-01,3'), items: [{}], credentials: credentials(), continueOnFail: true });
 		expect(bad.items!.map((i) => i.json)).toEqual([
-			expect.objectContaining({ status: 'failed', error: { type: 'input', message: expect.stringMatching(/not in FOCUS format.*ProviderName.*Fix:/) } }),
+			expect.objectContaining({ status: 'failed', error: { type: 'input', message: expect.stringMatching(/not a FOCUS export.*ProviderName.*Fix:/) } }),
 			expect.objectContaining({ status: 'failed', error: expect.objectContaining({ type: 'input' }) }),
 		]);
 		expect(sim.messageRequests()).toHaveLength(0);

@@ -19,6 +19,7 @@ import {
 } from 'n8n-workflow';
 import { AgentMetrics } from '../../nodes/AgentMetrics/AgentMetrics.node.ts';
 import { Coordinator } from '../../nodes/Coordinator/Coordinator.node.ts';
+import { EvidenceFetch } from '../../nodes/EvidenceFetch/EvidenceFetch.node.ts';
 import { TokenBudget } from '../../nodes/TokenBudget/TokenBudget.node.ts';
 import { SpecialistAgent } from '../../nodes/SpecialistAgent/SpecialistAgent.node.ts';
 
@@ -46,6 +47,7 @@ const NODE_TYPES: Record<string, INodeType> = {
 	'n8n-nodes-agent-swarm.coordinator': new Coordinator(),
 	'n8n-nodes-agent-swarm.agentMetrics': new AgentMetrics(),
 	'n8n-nodes-agent-swarm.tokenBudget': new TokenBudget(),
+	'n8n-nodes-agent-swarm.evidenceFetch': new EvidenceFetch(),
 	'test.input': new TestInput(),
 };
 
@@ -99,7 +101,7 @@ export interface EngineRun {
 
 export interface ChainStep {
 	name: string;
-	type: 'specialistAgent' | 'coordinator' | 'agentMetrics' | 'tokenBudget';
+	type: 'specialistAgent' | 'coordinator' | 'agentMetrics' | 'tokenBudget' | 'evidenceFetch';
 	/** Node parameters as in workflow JSON. */
 	parameters: Record<string, unknown>;
 	continueOnFail?: boolean;
@@ -108,6 +110,8 @@ export interface ChainStep {
 export interface RunOptions {
 	parameters: Record<string, unknown>;
 	items: INodeExecutionData['json'][];
+	/** Binary data of the input items, by item (e.g. an export file under `data`). */
+	binary?: Array<INodeExecutionData['binary']>;
 	credentials: ICredentialDataDecryptedObject;
 	redisCredentials?: ICredentialDataDecryptedObject;
 	continueOnFail?: boolean;
@@ -169,7 +173,7 @@ export async function runChain(options: Omit<RunOptions, 'parameters' | 'continu
 			metadata: {},
 			waitingExecution: {},
 			waitingExecutionSource: null,
-			nodeExecutionStack: [{ node: nodes[0], data: { main: [options.items.map((json) => ({ json }))] }, source: null }],
+			nodeExecutionStack: [{ node: nodes[0], data: { main: [options.items.map((json, i) => ({ json, ...(options.binary?.[i] ? { binary: options.binary[i] } : {}) }))] }, source: null }],
 		},
 	} as unknown as IRunExecutionData;
 	const started = performance.now();

@@ -9,14 +9,21 @@ export interface Received {
 	at: number;
 }
 
+/** What a stand-in answers: text, or bytes (an export file). */
+export interface Reply {
+	status?: number;
+	body?: string | Buffer;
+	type?: string;
+}
+
 /** A loopback HTTP service that records what it receives (Slack, PagerDuty, a log host, ...). */
 export class StandIn {
 	readonly received: Received[] = [];
 	private server?: Server;
 	port = 0;
-	private readonly answer: (req: Received) => { status?: number; body?: string; type?: string };
+	private readonly answer: (req: Received) => Reply;
 
-	constructor(answer: (req: Received) => { status?: number; body?: string; type?: string } = () => ({ body: 'ok' })) {
+	constructor(answer: (req: Received) => Reply = () => ({ body: 'ok' })) {
 		this.answer = answer;
 	}
 

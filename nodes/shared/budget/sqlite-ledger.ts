@@ -3,10 +3,9 @@
  * set-up; survives restarts; each reservation is one IMMEDIATE transaction, so concurrent
  * executions in one process (and even several processes on one disk) cannot overspend.
  */
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
 import { randomUUID } from 'node:crypto';
+import type { DatabaseSync } from 'node:sqlite';
+import { closeEmbeddedDatabase, embeddedPath, immediateTransaction, openEmbeddedDatabase } from '../stores/embedded-db.ts';
 import { EMPTY_USAGE, fits, type Amount, type Bucket, type BucketUsage, type Ledger, type Reservation } from './budget.ts';
 
 /** Reservations of calls that never settled (a crashed process) are released after this. */
@@ -15,14 +14,13 @@ const STALE_RESERVATION_MS = 30 * 60_000;
 export class SqliteLedger implements Ledger {
 	private readonly db: DatabaseSync;
 	private readonly now: () => number;
+	private readonly path: string;
 
-	constructor(path: string, now: () => number = Date.now) {
+	constructor(path: string = embeddedLedgerPath(), now: () => number = Date.now) {
 		this.now = now;
-		mkdirSync(dirname(path), { recursive: true });
-		this.db = new DatabaseSync(path);
+		this.path = path;
+		this.db = openEmbeddedDatabase(path);
 		this.db.exec(`
-			PRAGMA journal_mode = WAL;
-			PRAGMA busy_timeout = 5000;
 			CREATE TABLE IF NOT EXISTS buckets (
 				id TEXT PRIMARY KEY, used_tokens INTEGER NOT NULL DEFAULT 0, used_micro INTEGER NOT NULL DEFAULT 0,
 				reserved_tokens INTEGER NOT NULL DEFAULT 0, reserved_micro INTEGER NOT NULL DEFAULT 0, expires_at INTEGER NOT NULL);
@@ -73,20 +71,11 @@ export class SqliteLedger implements Ledger {
 	}
 
 	close(): void {
-		this.db.close();
+		closeEmbeddedDatabase(this.path);
 	}
 
 	private transaction<T>(work: () => T): T {
-		this.db.exec('BEGIN IMMEDIATE');
-		let committed = false;
-		try {
-			const out = work();
-			this.db.exec('COMMIT');
-			committed = true;
-			return out;
-		} finally {
-			if (!committed) this.db.exec('ROLLBACK');
-		}
+		return immediateTransaction(this.db, work);
 	}
 
 	private read(id: string): BucketUsage {
@@ -123,4 +112,9 @@ export class SqliteLedger implements Ledger {
 		}
 		this.db.prepare('DELETE FROM buckets WHERE expires_at < ?').run(this.now());
 	}
+}
+
+/** The embedded ledger's file (override with AGENT_SWARM_LEDGER_PATH). */
+export function embeddedLedgerPath(): string {
+	return process.env.AGENT_SWARM_LEDGER_PATH ?? embeddedPath('ledger.sqlite');
 }

@@ -70,6 +70,7 @@ function round2(x: number): number {
 }
 
 export interface SpendOverview {
+	/** The billing currency most rows are in; figures here are in it alone. */
 	currency: string;
 	/** Spend per cloud a specialist read, exact from the billing rows. */
 	byCloud: Array<{ cloud: string; spend: number; monthlyRunRate: number; changePct: number | null }>;
@@ -78,22 +79,48 @@ export interface SpendOverview {
 	exportSpend: number;
 	notAnalysed: Array<{ provider: string; spend: number }>;
 	weekOverWeek: WeekOverWeek | null;
+	/** Spend billed in other currencies: reported beside, never added (FOCUS keeps one total per BillingCurrency). */
+	otherCurrencies: Array<{ currency: string; byCloud: Array<{ cloud: string; spend: number }>; analysedSpend: number; exportSpend: number }>;
 }
 
 /** Totals from the specialists' billing facts (computed in code), never from model text. */
 export function spendOverview(outcomes: SpecialistOutcome[]): SpendOverview | null {
 	const facts = outcomes.map((o) => o.input?.billing).filter((b): b is BillingFacts => Boolean(b));
 	if (facts.length === 0) return null;
-	const whole = facts[0].export;
+	const main = facts.reduce((a, b) => (b.rows > a.rows ? b : a));
+	const currency = main.currency;
+	const whole = main.export;
+	const others = new Map<string, SpendOverview['otherCurrencies'][number]>();
+	const other = (code: string) => {
+		let o = others.get(code);
+		if (!o) others.set(code, (o = { currency: code, byCloud: [], analysedSpend: 0, exportSpend: whole.otherCurrencies?.find((x) => x.currency === code)?.spend ?? 0 }));
+		return o;
+	};
+	const byCloud: SpendOverview['byCloud'] = [];
+	for (const f of facts) {
+		const spends = [{ currency: f.currency, spend: f.spend }, ...(f.otherCurrencies ?? [])];
+		for (const s of spends.filter((x) => x.currency !== currency)) {
+			const o = other(s.currency);
+			o.byCloud.push({ cloud: f.cloud, spend: s.spend });
+			o.analysedSpend = round2(o.analysedSpend + s.spend);
+		}
+		const own = spends.find((x) => x.currency === currency);
+		if (own || f.rows === 0) {
+			const primary = f.currency === currency;
+			byCloud.push({ cloud: f.cloud, spend: own?.spend ?? 0, monthlyRunRate: primary ? f.monthlyRunRate : 0, changePct: primary ? (f.weekOverWeek?.changePct ?? null) : null });
+		}
+	}
+	for (const o of whole.otherCurrencies ?? []) other(o.currency);
 	const covered = facts.map((f) => f.cloud);
 	return {
-		currency: facts[0].currency,
-		byCloud: facts.map((f) => ({ cloud: f.cloud, spend: f.spend, monthlyRunRate: f.monthlyRunRate, changePct: f.weekOverWeek?.changePct ?? null })),
-		analysedSpend: round2(facts.reduce((n, f) => n + f.spend, 0)),
+		currency,
+		byCloud,
+		analysedSpend: round2(byCloud.reduce((n, c) => n + c.spend, 0)),
 		exportSpend: round2(whole.spend),
 		notAnalysed: whole.byProvider
 			.filter((p) => !covered.some((cloud) => PROVIDERS[cloud]?.test(p.provider)))
 			.map((p) => ({ provider: p.provider, spend: p.spend })),
 		weekOverWeek: whole.weekOverWeek,
+		otherCurrencies: [...others.values()],
 	};
 }

@@ -2,41 +2,25 @@
  * Editor fields for budgets, shared by Token Budget, Specialist Agent and Coordinator, and the
  * code that turns them into a ledger and buckets.
  */
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { bucketFor, type Bucket, type BudgetRule, type Ledger } from '../budget/budget.ts';
 import { BudgetGuard } from '../budget/guard.ts';
 import type { PriceTable } from '../models/prices.ts';
 import type { Tier } from '../models/tiers.ts';
-import { RedisLedger } from '../budget/redis-ledger.ts';
-import { SqliteLedger } from '../budget/sqlite-ledger.ts';
 import { ParameterError } from '../parameter-error.ts';
-import { redisConnection, redisSettings } from '../redis/connection.ts';
-
-const STORE_OPTIONS = [
-	{ name: 'Embedded (This N8n)', value: 'embedded', description: 'A ledger file in the n8n folder; no set-up, survives restarts' },
-	{ name: 'Redis (Queue Mode)', value: 'redis', description: 'Shared by every worker' },
-];
+import { openStoreKind, storeField, storeOptions } from './store-fields.ts';
 
 /** For the Token Budget node: a budget is its whole point. */
-export const budgetStoreField: INodeProperties = {
-	displayName: 'Budget Store',
-	name: 'budgetStore',
-	type: 'options',
-	default: 'embedded',
-	options: STORE_OPTIONS,
-};
+export const budgetStoreField: INodeProperties = storeField({ displayName: 'Budget Store', name: 'budgetStore' });
 
 /** For agent nodes: a budget is optional. */
-export const optionalBudgetStoreField: INodeProperties = {
+export const optionalBudgetStoreField: INodeProperties = storeField({
 	displayName: 'Budget Store',
 	name: 'budgetStore',
-	type: 'options',
 	default: 'none',
 	description: 'Reserve an estimate before each Claude call and settle the real cost after it',
-	options: [{ name: 'No Budget', value: 'none' }, ...STORE_OPTIONS],
-};
+	options: [{ name: 'No Budget', value: 'none' }, ...storeOptions()],
+});
 
 export const budgetRulesField = (show?: Record<string, string[]>): INodeProperties => ({
 	displayName: 'Budgets',
@@ -116,23 +100,9 @@ export function bucketsFor(rules: BudgetRule[], executionId: string, now = new D
 	return rules.map((rule) => bucketFor(rule, now, executionId));
 }
 
-const embedded = new Map<string, SqliteLedger>();
-
-/** Where the embedded ledger lives: beside n8n's own data. */
-export function embeddedLedgerPath(): string {
-	const folder = process.env.N8N_USER_FOLDER ?? homedir();
-	return process.env.AGENT_SWARM_LEDGER_PATH ?? join(folder, '.n8n', 'agent-swarm', 'ledger.sqlite');
-}
-
 export async function openLedger(ctx: IExecuteFunctions, store: string): Promise<Ledger> {
-	if (store === 'redis') {
-		const settings = redisSettings(await ctx.getCredentials('agentSwarmRedisApi'));
-		return new RedisLedger(redisConnection(settings), settings.keyPrefix);
-	}
-	const path = embeddedLedgerPath();
-	let ledger = embedded.get(path);
-	if (!ledger) embedded.set(path, (ledger = new SqliteLedger(path)));
-	return ledger;
+	const { kind, access } = await openStoreKind(ctx, store);
+	return kind.ledger(access);
 }
 
 /** The budget guard for one item's calls, or undefined when the node has no budget. */

@@ -10,7 +10,7 @@ import { AgentError } from '../claude/errors.ts';
 import type { RetryPolicy } from '../claude/retry.ts';
 import { runStructured, type StructuredCallOptions, type StructuredTask } from '../claude/structured-call.ts';
 import { buildDigest, renderDigest } from '../digest/log-digest.ts';
-import { billingFacts, parseFocus, renderFocusBrief, summariseFocus, type BillingFacts } from '../finops/focus.ts';
+import { billingBrief, type BillingFacts } from '../finops/focus.ts';
 import { addUsage, costOf, ZERO_USAGE, type PriceTable, type Usage } from '../models/prices.ts';
 import { chooseModel, estimateTokens, type ModelSelection } from '../models/tiers.ts';
 import { splitIntoChunks } from '../prompt/chunks.ts';
@@ -201,10 +201,10 @@ function prepareInput(task: SpecialistTask, settings: SpecialistSettings) {
 		info.logTemplates = digest.templates.length;
 	}
 	if (task.role.inputKind === 'billing') {
-		const rows = parseFocus(task.input);
-		const summary = summariseFocus(rows, { cloud: task.role.cloud });
-		text = renderFocusBrief(summary, settings.digestChars);
-		info.billing = billingFacts(rows, summary);
+		// The input is the shared FOCUS aggregate (Evidence Fetch) or a small export's text.
+		const brief = billingBrief(task.input, task.role.cloud ?? 'all', settings.digestChars);
+		text = brief.text;
+		info.billing = brief.facts;
 	}
 	const chunks = splitIntoChunks(text, settings.chunkChars, task.role.inputKind === 'diff' ? DIFF_FILE : undefined);
 	info.promptChars = text.length;

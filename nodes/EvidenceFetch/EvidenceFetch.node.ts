@@ -1,0 +1,36 @@
+import {
+	NodeConnectionTypes,
+	NodeOperationError,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+} from 'n8n-workflow';
+import { runPerItem } from '../shared/n8n/item-runner.ts';
+import { evidenceProperties, OPERATIONS, operationNamed } from './actions/router.ts';
+
+export class EvidenceFetch implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Evidence Fetch',
+		name: 'evidenceFetch',
+		icon: { light: 'file:evidenceFetch.svg', dark: 'file:evidenceFetch.dark.svg' },
+		group: ['input'],
+		version: 1,
+		subtitle: '={{ $parameter["operation"] }}',
+		description: 'Fetch evidence for the agents from allow-listed sources only, with redirect, DNS and size checks',
+		defaults: { name: 'Evidence Fetch' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		properties: evidenceProperties(),
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const value = this.getNodeParameter('operation', 0) as string;
+		const operation = operationNamed(value);
+		if (!operation) {
+			throw new NodeOperationError(this.getNode(), `Operation "${value}" is not known. Fix: choose one of ${OPERATIONS.map((o) => o.name).join(', ')}`);
+		}
+		return runPerItem(this, (i, item, signal) => operation.execute(this, i, item, signal), { concurrency: 4 });
+	}
+}
