@@ -13,9 +13,10 @@ const [dir, megabytes = '100'] = process.argv.slice(2);
 const target = Number(megabytes) * 1024 * 1024;
 const parts: string[] = [];
 let size = 0;
-// "synthetic": seeded logs of our own templates in composed formats, one after another.
+// "synthetic": seeded logs of our own templates in one composed format, one after another.
+const format = composedHeader(1);
 for (let seed = 1; dir === 'synthetic' && size < target; seed++) {
-	const text = syntheticLog(composedHeader(seed), seed, 20_000).text;
+	const text = syntheticLog(format, seed, 20_000).text;
 	parts.push(text);
 	size += text.length + 1;
 }

@@ -211,8 +211,11 @@ function jsonTime(line: string, reader: TimestampReader): number {
  */
 class HeaderNames {
 	private readonly byPosition = new Map<number, Set<string>>();
+	private seen = 0;
 
+	/** Learns from the first lines only: the names recur, and the sets are capped anyway. */
 	add(tokens: readonly string[], end: number): void {
+		if (this.seen++ >= 20_000) return;
 		for (let i = 0; i < end; i++) {
 			const token = tokens[i];
 			if (token === WILDCARD || isLevel(token)) continue;
