@@ -120,11 +120,13 @@ async function callOverhead(): Promise<void> {
 		input: JSON.stringify(sampleIncident().metrics),
 		context: { service: 'checkout', environment: 'production' },
 		selection: { tier: 'role' as const },
+		effort: 'role' as const,
 	};
 	const settings = {
 		maxTokens: 4096,
-		temperature: 0,
-		cache: true,
+		effort: 'role' as const,
+		selection: { tier: 'role' as const },
+		cache: '5m' as const,
 		timeoutMs: 10_000,
 		retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 },
 		chunkChars: 200_000,
@@ -138,10 +140,9 @@ async function callOverhead(): Promise<void> {
 	const bareParams = {
 		model: sent.model!,
 		max_tokens: 4096,
-		temperature: 0,
 		system: sent.system as never,
 		messages: sent.messages as never,
-		output_config: { format: sent.outputFormat as never },
+		output_config: sent.body!.output_config as never,
 	};
 	const ours: number[] = [];
 	const bare: number[] = [];

@@ -5,7 +5,9 @@
  * workflows and credentials, fires the bundled sample incident and prints the coordinator's
  * report and cost, then runs the cost squad on the bundled FOCUS sample bill. Without
  * ANTHROPIC_API_KEY every Claude call goes to the project's loopback simulator (scenario
- * "demo"), and the output says SIMULATED. Leaves the editor running until Ctrl-C
+ * "demo"), and the output says SIMULATED. With it, calls go to ANTHROPIC_BASE_URL (the SDK's
+ * convention, for gateways and proxies) or the Anthropic API. When the analysis fails the
+ * demo says what failed and why, and exits non-zero. Leaves the editor running until Ctrl-C
  * (`--once`: stops after the reports, for tests).
  */
 import { randomBytes } from 'node:crypto';
@@ -21,6 +23,7 @@ import { StandIn } from '../test/helpers/stand-in.ts';
 
 const { values } = parseArgs({ options: { once: { type: 'boolean', default: false } } });
 const realKey = process.env.ANTHROPIC_API_KEY?.trim();
+const realBaseUrl = process.env.ANTHROPIC_BASE_URL?.trim() || 'https://api.anthropic.com';
 const say = (line = '') => process.stdout.write(`${line}\n`);
 
 const sim = realKey ? undefined : new ClaudeSimulator({ defaultLatencyMs: 800 });
@@ -34,11 +37,15 @@ const token = randomBytes(12).toString('hex');
 
 
 async function main(): Promise<void> {
-	const claudeUrl = realKey ? 'https://api.anthropic.com' : await sim!.start();
+	const claudeUrl = realKey ? realBaseUrl : await sim!.start();
 	sim?.script(...SCENARIOS.demo);
 	const slackUrl = await slack.start();
 	const billingUrl = await billing.start();
-	say(realKey ? 'Claude: the real Anthropic API (ANTHROPIC_API_KEY is set).' : `Claude: SIMULATED by the loopback server at ${claudeUrl} (set ANTHROPIC_API_KEY for real analysis).`);
+	say(
+		realKey
+			? `Claude: ${claudeUrl} with your key (ANTHROPIC_API_KEY${process.env.ANTHROPIC_BASE_URL ? ' and ANTHROPIC_BASE_URL' : ''} set).`
+			: `Claude: SIMULATED by the loopback server at ${claudeUrl} (set ANTHROPIC_API_KEY, and ANTHROPIC_BASE_URL for a gateway, for real analysis).`,
+	);
 
 	const incident = configure(readWorkflow('incident-response-swarm.json'), { slackWebhookUrl: `${slackUrl}/incidents` });
 	const cost = configure(readWorkflow('multi-cloud-cost-squad.json'), { focusExportUrl: `${billingUrl}/focus_sample_1.0.csv`, allowedHosts: billingUrl, slackWebhookUrl: `${slackUrl}/finops` });
@@ -71,8 +78,15 @@ async function main(): Promise<void> {
 		headers: { 'content-type': 'application/json', 'x-incident-token': token },
 		body: JSON.stringify(sampleIncident('INC-DEMO')),
 	});
-	const report = (await res.json()) as Record<string, any>;
+	const text = await res.text();
+	const parsed = parseReport(text);
 	say(`\n=== Incident report${realKey ? '' : ' (SIMULATED model output)'} — HTTP ${res.status}, ${Date.now() - started} ms ===`);
+	const failed = analysisFailure(res.status, parsed, text);
+	if (failed || !parsed) {
+		say(failed);
+		return stop(1);
+	}
+	const report = parsed;
 	say(`Severity:     ${report.severity}`);
 	say(`Root cause:   ${report.root_cause?.summary} (confidence ${report.root_cause?.confidence}%)`);
 	for (const step of report.remediation ?? []) say(`Remediation ${step.priority}: ${step.action}`);
@@ -93,6 +107,28 @@ async function main(): Promise<void> {
 	say(`Metrics: curl ${n8n.url}/webhook/agent-metrics`);
 	if (values.once) return stop(0);
 	say('\nCtrl-C stops everything.');
+}
+
+function parseReport(text: string): Record<string, any> | undefined {
+	try {
+		return JSON.parse(text) as Record<string, any>;
+	} catch {
+		return undefined;
+	}
+}
+
+/** What failed and why, when the incident was not analysed; undefined when it was. */
+function analysisFailure(status: number, report: Record<string, any> | undefined, text: string): string | undefined {
+	if (status !== 200 || !report) return `The analysis failed: the workflow answered HTTP ${status}: ${text.slice(0, 500)}`;
+	if (report.status === 'success' && report.root_cause) return undefined;
+	const why = report.error ? `${report.error.type}: ${report.error.message}${report.error.request_id ? ` (request ${report.error.request_id})` : ''}` : 'no error was reported';
+	return [
+		`The analysis failed: status "${report.status ?? 'unknown'}" — ${why}.`,
+		report.based_on ? `Specialists: ${report.based_on}.` : '',
+		realKey ? `Check the key, ${realBaseUrl} and that it can be reached from here.` : '',
+	]
+		.filter(Boolean)
+		.join('\n');
 }
 
 async function stop(code: number): Promise<void> {

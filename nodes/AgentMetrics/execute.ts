@@ -1,28 +1,27 @@
 /** n8n glue for Agent Metrics: record (pass-through), export, push. */
 import { Pushgateway } from 'prom-client';
-import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { processMetrics, recordTask, tasksInItem } from '../shared/metrics/agent-metrics.ts';
+import { runForAllItems, runPerItem } from '../shared/n8n/item-runner.ts';
+import { OperationError } from '../shared/operation-error.ts';
+import { ParameterError } from '../shared/parameter-error.ts';
 import { aggregatedExposition, processId, publishSnapshot } from '../shared/metrics/shared-metrics.ts';
 import { redisConnection, redisSettings, type RedisLike } from '../shared/redis/connection.ts';
 
 export const EXPOSITION_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 
 export async function executeAgentMetrics(ctx: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	const items = ctx.getInputData();
 	const operation = ctx.getNodeParameter('operation', 0) as string;
 	const shared = await sharedStore(ctx);
-	if (operation === 'record') return record(ctx, items, shared);
-	const paired = items.map((_, item) => ({ item }));
-	if (operation === 'export') {
-		if (!shared) {
-			return [{ json: { contentType: EXPOSITION_CONTENT_TYPE, metrics: await processMetrics.registry.metrics(), processes: 1 }, pairedItem: paired }];
-		}
+	if (operation === 'record') return record(ctx, shared);
+	return runForAllItems(ctx, async () => {
+		if (operation === 'push') return push(ctx);
+		if (operation !== 'export') throw new ParameterError(`Operation "${operation}" is not known. Fix: choose Record, Export or Push`);
+		if (!shared) return { contentType: EXPOSITION_CONTENT_TYPE, metrics: await processMetrics.registry.metrics(), processes: 1 };
 		await publishSnapshot(shared.redis, shared.prefix, processMetrics.registry);
 		const { text, processes } = await aggregatedExposition(shared.redis, shared.prefix);
-		return [{ json: { contentType: EXPOSITION_CONTENT_TYPE, metrics: text, processes }, pairedItem: paired }];
-	}
-	if (operation === 'push') return [{ json: await push(ctx), pairedItem: paired }];
-	throw new NodeOperationError(ctx.getNode(), `Operation "${operation}" is not known. Fix: choose Record, Export or Push`);
+		return { contentType: EXPOSITION_CONTENT_TYPE, metrics: text, processes };
+	});
 }
 
 async function sharedStore(ctx: IExecuteFunctions): Promise<{ redis: RedisLike; prefix: string } | undefined> {
@@ -31,39 +30,46 @@ async function sharedStore(ctx: IExecuteFunctions): Promise<{ redis: RedisLike; 
 	return { redis: redisConnection(settings), prefix: settings.keyPrefix };
 }
 
-async function record(ctx: IExecuteFunctions, items: INodeExecutionData[], shared?: { redis: RedisLike; prefix: string }) {
-	const out: INodeExecutionData[] = [];
-	for (let i = 0; i < items.length; i++) {
-		const json = items[i].json;
+/**
+ * Records every item it can and passes every item through: an item with nothing to record (not
+ * an agent result) is marked, never an error, so a report is never lost to its metrics.
+ */
+async function record(ctx: IExecuteFunctions, shared?: { redis: RedisLike; prefix: string }): Promise<INodeExecutionData[]> {
+	const [out] = await runPerItem(ctx, async (i, item) => {
+		const json = item.json;
 		const tasks = tasksInItem(json);
 		if (!tasks) {
-			const message = `Item ${i + 1} is not a Specialist Agent or Coordinator result, so there is nothing to record. Fix: connect Agent Metrics after one of those nodes`;
-			if (!ctx.continueOnFail()) throw new NodeOperationError(ctx.getNode(), message, { itemIndex: i });
-			out.push({ json: { ...json, metricsError: message }, pairedItem: { item: i } });
-			continue;
+			return { ...json, metricsRecorded: false, metricsNote: `Item ${i + 1} is not a Specialist Agent or Coordinator result; nothing was recorded` };
 		}
 		// A Specialist Agent with "Record Metrics" on has already counted its own results.
 		if (!json.metricsRecorded) for (const task of tasks) recordTask(processMetrics, task);
-		out.push({ json: { ...json, metricsRecorded: true }, pairedItem: { item: i } });
+		return { ...json, metricsRecorded: true };
+	});
+	if (shared) {
+		try {
+			await publishSnapshot(shared.redis, shared.prefix, processMetrics.registry);
+		} catch (error) {
+			// The items were recorded in this process; the shared snapshot is published again on the next run.
+			for (const item of out) item.json.metricsWarning = `The shared metrics store could not be updated: ${(error as Error).message}`;
+		}
 	}
-	if (shared) await publishSnapshot(shared.redis, shared.prefix, processMetrics.registry);
 	return out;
 }
 
 async function push(ctx: IExecuteFunctions): Promise<IDataObject> {
 	const url = (ctx.getNodeParameter('pushgatewayUrl', 0) as string).trim();
 	if (!/^https?:\/\//.test(url)) {
-		throw new NodeOperationError(ctx.getNode(), `Pushgateway URL "${url}" is not an http(s) URL. Fix: e.g. http://pushgateway:9091`);
+		throw new ParameterError(`Pushgateway URL "${url}" is not an http(s) URL. Fix: e.g. http://pushgateway:9091`);
 	}
 	const jobName = (ctx.getNodeParameter('jobName', 0, 'n8n_agent_swarm') as string) || 'n8n_agent_swarm';
 	const labels = ((ctx.getNodeParameter('groupings', 0, {}) as IDataObject).label as Array<{ name: string; value: string }> | undefined) ?? [];
 	const groupings: Record<string, string> = { instance: processId() };
 	for (const { name, value } of labels) if (name) groupings[name] = value;
 	const gateway = new Pushgateway(url, { timeout: 10_000 }, processMetrics.registry);
-	try {
-		await gateway.push({ jobName, groupings });
-	} catch (error) {
-		throw new NodeOperationError(ctx.getNode(), `Push to ${url} failed: ${(error as Error).message}`);
-	}
+	const failure = await gateway.push({ jobName, groupings }).then(
+		() => undefined,
+		(error: unknown) => error as Error,
+	);
+	if (failure) throw new OperationError('push_failed', `Push to ${url} failed: ${failure.message}`);
 	return { pushed: true, url, jobName, groupings };
 }

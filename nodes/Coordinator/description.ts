@@ -1,21 +1,24 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { budgetRulesField, countTokensField, onExceededField, optionalBudgetStoreField } from '../shared/n8n/budget-fields.ts';
 import { contextProperty } from '../shared/n8n/context-field.ts';
-import { modelOptionFields, tierProperty } from '../shared/n8n/model-options.ts';
+import { COORDINATOR_MODES } from '../shared/coordinator/modes.ts';
+import { authenticationProperty, effortProperty, modelOptionFields, tierProperty } from '../shared/n8n/model-options.ts';
+
+/** The editor's modes: the registry's, plus Custom; sorted by label as n8n's lint asks. */
+const modeOptions = [
+	...Object.values(COORDINATOR_MODES).map((m) => ({ name: m.label, value: m.id, description: m.description })),
+	{ name: 'Custom', value: 'custom', description: 'Your own prompt and output schema' },
+].sort((a, b) => a.name.localeCompare(b.name));
 
 export const coordinatorProperties: INodeProperties[] = [
+	authenticationProperty,
 	{
 		displayName: 'Mode',
 		name: 'mode',
 		type: 'options',
 		noDataExpression: true,
 		default: 'incident',
-		options: [
-			{ name: 'Cost', value: 'cost', description: 'Rank all cloud savings by ROI (savings ÷ effort), totals, quick wins, a plan' },
-			{ name: 'Custom', value: 'custom', description: 'Your own prompt and output schema' },
-			{ name: 'Incident', value: 'incident', description: 'Root cause with confidence, remediation, prevention, MTTR, business impact' },
-			{ name: 'PR Review', value: 'review', description: 'Merged findings, counts, a Markdown comment and a merge verdict decided in code' },
-		],
+		options: modeOptions,
 	},
 	{
 		displayName: 'System Prompt',
@@ -97,6 +100,7 @@ export const coordinatorProperties: INodeProperties[] = [
 		displayOptions: { show: { quorum: ['share'] } },
 	},
 	{ ...tierProperty('deep'), displayOptions: { hide: { synthesis: ['rules'] } } },
+	{ ...effortProperty("Coordinator's Default (Medium)", 'A coordinator weighs several reports: medium effort'), displayOptions: { hide: { synthesis: ['rules'] } } },
 	contextProperty,
 	optionalBudgetStoreField,
 	budgetRulesField({ budgetStore: ['embedded', 'redis'] }),

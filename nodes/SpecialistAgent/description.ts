@@ -1,7 +1,7 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import { budgetRulesField, countTokensField, onExceededField, optionalBudgetStoreField } from '../shared/n8n/budget-fields.ts';
 import { contextProperty } from '../shared/n8n/context-field.ts';
-import { modelOptionFields, tierProperty } from '../shared/n8n/model-options.ts';
+import { authenticationProperty, effortLevelOptions, effortProperty, modelOptionFields, tierProperty } from '../shared/n8n/model-options.ts';
 import { ROLE_PRESETS } from '../shared/roles/index.ts';
 
 const FAMILY_LABEL = { incident: 'Incident', review: 'PR Review', cost: 'Cloud Cost', custom: 'Custom' } as const;
@@ -10,7 +10,7 @@ export const roleOptions: INodePropertyOptions[] = [
 	...ROLE_PRESETS.map((role) => ({
 		name: `${FAMILY_LABEL[role.family]}: ${role.name}`,
 		value: role.id,
-		description: `${role.description} (reads "${role.inputField}", ${role.defaultTier} tier)`,
+		description: `${role.description} (reads "${role.inputField}", ${role.defaultTier} tier, ${role.defaultEffort} effort)`,
 	})),
 	{ name: 'Custom', value: 'custom', description: 'Your own system prompt and output JSON schema' },
 ];
@@ -38,6 +38,7 @@ const customFields = (show: Record<string, string[]>): INodeProperties[] => [
 ];
 
 export const specialistProperties: INodeProperties[] = [
+	authenticationProperty,
 	{
 		displayName: 'Mode',
 		name: 'mode',
@@ -90,6 +91,14 @@ export const specialistProperties: INodeProperties[] = [
 				name: 'specialist',
 				values: [
 					{
+						displayName: 'Effort',
+						name: 'effort',
+						type: 'options',
+						default: 'node',
+						description: 'How much this specialist thinks before answering; billed as output',
+						options: [{ name: "Node's Setting", value: 'node' }, { name: "Role's Default", value: 'role', description: 'Fast roles low, the others medium' }, ...effortLevelOptions],
+					},
+					{
 						displayName: 'Input',
 						name: 'input',
 						type: 'string',
@@ -125,6 +134,7 @@ export const specialistProperties: INodeProperties[] = [
 		],
 	},
 	tierProperty('role'),
+	effortProperty("Role's Default", 'Each role thinks as it was designed to: fast roles low, the others medium'),
 	contextProperty,
 	optionalBudgetStoreField,
 	budgetRulesField({ budgetStore: ['embedded', 'redis'] }),

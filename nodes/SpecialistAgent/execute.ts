@@ -1,31 +1,23 @@
 /**
  * n8n glue for the Specialist Agent: parameters in, one task per (item, specialist), all run
- * concurrently under one limit, one output item per task with pairedItem. Failures follow
- * n8n's rules: with "continue on fail" a failed item; without, a NodeApiError naming the agent.
+ * concurrently under one limit, one output item per task. The item runner owns paired items
+ * and Continue On Fail; a member that cannot run (an empty source, a bad schema) becomes its own
+ * failed item and the rest of the team still runs.
  */
-import { ParameterError } from '../shared/parameter-error.ts';
 import pLimit from 'p-limit';
-import {
-	NodeApiError,
-	NodeOperationError,
-	type IDataObject,
-	type IExecuteFunctions,
-	type INodeExecutionData,
-	type JsonObject,
-} from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { AgentSettings } from '../shared/agent-settings.ts';
 import { createClaudeClient } from '../shared/claude/client.ts';
-import type { BudgetGuard } from '../shared/budget/guard.ts';
+import { AgentError } from '../shared/claude/errors.ts';
+import { causeOf, redactedResponse } from '../shared/claude/failure-cause.ts';
 import { processMetrics, recordTask, tasksInItem } from '../shared/metrics/agent-metrics.ts';
+import { parseEffortChoice } from '../shared/models/effort.ts';
 import { readBudgetGuard } from '../shared/n8n/budget-fields.ts';
-import { readCallSettings, readCredentials } from '../shared/n8n/model-options.ts';
+import { runPerItem } from '../shared/n8n/item-runner.ts';
+import { readAgentSettings, readCredentials } from '../shared/n8n/model-options.ts';
+import { ParameterError } from '../shared/parameter-error.ts';
 import { findRole, type RoleInfo } from '../shared/roles/index.ts';
-import {
-	runSpecialist,
-	type SpecialistObserver,
-	type SpecialistResult,
-	type SpecialistSettings,
-	type SpecialistTask,
-} from '../shared/specialist/run-specialist.ts';
+import { runSpecialist, type SpecialistObserver, type SpecialistResult, type SpecialistTask } from '../shared/specialist/run-specialist.ts';
 import { customOutputSchema, zodOutputSchema } from '../shared/structured/output-schema.ts';
 
 interface MemberParams {
@@ -33,17 +25,9 @@ interface MemberParams {
 	name?: string;
 	input?: unknown;
 	tier?: string;
+	effort?: string;
 	systemPrompt?: string;
 	jsonSchema?: unknown;
-}
-
-interface Planned {
-	itemIndex: number;
-	task?: SpecialistTask;
-	settings?: SpecialistSettings;
-	budget?: BudgetGuard;
-	/** A parameter problem found before any call. */
-	problem?: { agent: string; role: string; message: string };
 }
 
 const CUSTOM_ROLE: RoleInfo = {
@@ -55,56 +39,58 @@ const CUSTOM_ROLE: RoleInfo = {
 	inputField: 'input',
 	inputKind: 'text',
 	defaultTier: 'balanced',
+	defaultEffort: 'medium',
 	complexity: 'medium',
 };
 
 export async function executeSpecialists(ctx: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	const items = ctx.getInputData();
 	const credentials = await readCredentials(ctx);
 	const client = createClaudeClient(credentials);
 	const secrets = [credentials.apiKey, credentials.headerValue].filter((s): s is string => Boolean(s));
-	const continueOnFail = ctx.continueOnFail();
-
-	const planned: Planned[] = [];
-	for (let i = 0; i < items.length; i++) {
-		try {
-			planned.push(...(await planItem(ctx, i, items[i].json, secrets)));
-		} catch (error) {
-			if (!continueOnFail) throw asNodeError(ctx, error, i);
-			planned.push({ itemIndex: i, problem: { agent: 'specialist', role: 'unknown', message: (error as Error).message } });
-		}
-	}
-
 	const options = ctx.getNodeParameter('options', 0, {}) as IDataObject;
+	// One limit across every (item × specialist) call: n8n runs branches one after another, so
+	// parallelism lives here.
 	const limit = pLimit(Number(options.maxConcurrency ?? 10) || 10);
 	const observer = options.recordMetrics === true ? metricsObserver : undefined;
-	// One controller stops every call: a cancelled execution, or the first failure when the
-	// node is going to fail anyway (no point paying for calls whose results are discarded).
-	const stop = new AbortController();
-	const cancel = ctx.getExecutionCancelSignal?.();
-	const onCancel = () => stop.abort();
-	cancel?.addEventListener('abort', onCancel);
-	if (cancel?.aborted) stop.abort();
+	const continueOnFail = ctx.continueOnFail();
 
-	try {
-		const results = await Promise.all(
-			planned.map((plan) =>
-				limit(async (): Promise<SpecialistResult | NonNullable<Planned["problem"]>> => {
-					if (plan.problem) return plan.problem;
-					const result = await runSpecialist(client, plan.task!, plan.settings!, { signal: stop.signal, budget: plan.budget }, observer);
-					if (result.status === 'failed' && !continueOnFail) stop.abort();
-					return result;
-				}),
-			),
-		);
-		if (!continueOnFail) throwFirstFailure(ctx, planned, results as SpecialistResult[]);
-		return results.map((result, n) => ({
-			json: { ...toJson(result, ctx, planned[n].itemIndex), ...(observer && 'status' in result ? { metricsRecorded: true } : {}) },
-			pairedItem: { item: planned[n].itemIndex },
-		}));
-	} finally {
-		cancel?.removeEventListener('abort', onCancel);
-	}
+	const [out] = await runPerItem(
+		ctx,
+		async (i, item, signal) => {
+			const planned = await planItem(ctx, i, item.json, secrets);
+			const problem = planned.members.find((m): m is { problem: IDataObject } => 'problem' in m);
+			// Without Continue On Fail a member that cannot run stops the node before anything is paid for.
+			if (problem && !continueOnFail) throw new ParameterError((problem.problem.error as { message: string }).message);
+			const gate = await readBudgetGuard(ctx, i, planned.settings.prices, planned.settings.selection.tierModels);
+			const run = { executionId: ctx.getExecutionId(), item: i };
+			const results = await Promise.all(
+				planned.members.map((member) =>
+					limit(async (): Promise<IDataObject> => {
+						if ('problem' in member) return { ...member.problem, run };
+						const result = await runSpecialist(client, member.task, planned.settings, { signal, gate }, observer);
+						if (result.status === 'failed' && !continueOnFail) throw specialistFailure(result, secrets);
+						return { ...(result as unknown as IDataObject), run, ...(observer ? { metricsRecorded: true } : {}) };
+					}),
+				),
+			);
+			return results;
+		},
+		{
+			concurrency: Number(options.maxConcurrency ?? 10) || 10,
+			failureFields: (i) => ({ agent: 'specialist', role: 'unknown', findings: null, run: { executionId: ctx.getExecutionId(), item: i } }),
+			describe: () => 'Turn on "Continue On Fail" to get failed specialists as items instead.',
+		},
+	);
+	return out;
+}
+
+/** Stops the node (Continue On Fail off) with the specialist named and its request id kept. */
+function specialistFailure(result: SpecialistResult, secrets: string[]): AgentError {
+	const error = result.error!;
+	return new AgentError(error.type as AgentError['type'], `Specialist "${result.agent}" failed (${error.type}): ${error.message}`, {
+		requestId: error.request_id,
+		httpResponse: redactedResponse(causeOf(result), secrets),
+	});
 }
 
 /** Counts calls in this process's agent metrics while they run (active agents) and when done. */
@@ -118,7 +104,9 @@ const metricsObserver: SpecialistObserver = {
 	},
 };
 
-async function planItem(ctx: IExecuteFunctions, i: number, json: IDataObject, secrets: string[]): Promise<Planned[]> {
+type PlannedMember = { task: SpecialistTask } | { problem: IDataObject };
+
+async function planItem(ctx: IExecuteFunctions, i: number, json: IDataObject, secrets: string[]): Promise<{ settings: AgentSettings; members: PlannedMember[] }> {
 	const mode = ctx.getNodeParameter('mode', i) as string;
 	const members: MemberParams[] =
 		mode === 'single'
@@ -134,31 +122,41 @@ async function planItem(ctx: IExecuteFunctions, i: number, json: IDataObject, se
 	if (members.length === 0) {
 		throw new ParameterError('Specialists: the team is empty. Fix: add at least one specialist under "Specialists"');
 	}
-	const tier = ctx.getNodeParameter('tier', i, 'role') as string;
-	const options = ctx.getNodeParameter('options', i, {}) as IDataObject;
-	const context = ctx.getNodeParameter('context', i, {}) as IDataObject;
-	const call = readCallSettings(tier, options);
-	const settings: SpecialistSettings = {
-		...call,
-		chunkChars: Number(options.chunkChars ?? 200_000),
-		digestChars: Number(options.digestChars ?? 60_000),
-		logFormat: typeof options.logFormat === 'string' && options.logFormat.trim() ? options.logFormat : undefined,
-		chunkConcurrency: 4,
+	const settings = readAgentSettings({
+		tier: ctx.getNodeParameter('tier', i, 'role') as string,
+		effort: ctx.getNodeParameter('effort', i, 'role'),
+		options: ctx.getNodeParameter('options', i, {}) as IDataObject,
 		secrets,
-	};
-	const budget = await readBudgetGuard(ctx, i, call.prices, call.selection.tierModels);
-	return members.map((member, m) => ({
-		itemIndex: i,
-		settings,
-		budget,
-		task: {
-			...resolveRole(member, m),
-			agent: member.name?.trim() || member.role,
-			input: resolveInput(member, json, m),
-			context: context as SpecialistTask['context'],
-			selection: member.tier && member.tier !== 'node' ? { ...call.selection, tier: member.tier as 'auto' } : call.selection,
-		},
+	});
+	const context = ctx.getNodeParameter('context', i, {}) as SpecialistTask['context'];
+	return { settings, members: members.map((member, m) => planMember(member, m, json, settings, context)) };
+}
+
+/** One member's task, or its own failed item when only this member cannot run (a ParameterError). */
+function planMember(member: MemberParams, m: number, json: IDataObject, settings: AgentSettings, context: SpecialistTask['context']): PlannedMember {
+	const agent = member.name?.trim() || member.role;
+	const planned = attempt(() => ({
+		...resolveRole(member, m),
+		agent,
+		input: resolveInput(member, json, m),
+		context,
+		selection: member.tier && member.tier !== 'node' ? { ...settings.selection, tier: member.tier as 'auto' } : settings.selection,
+		effort: member.effort && member.effort !== 'node' ? parseEffortChoice(member.effort, `${where(m)}: Effort`) : settings.effort,
 	}));
+	if (planned.ok) return { task: planned.value };
+	return { problem: { agent, role: member.role, status: 'failed', findings: null, error: { type: 'input', message: planned.error.message } } };
+}
+
+/** Runs `plan`, returning a ParameterError as a value; any other error propagates. */
+function attempt<T>(plan: () => T): { ok: true; value: T } | { ok: false; error: ParameterError } {
+	let outcome: { ok: true; value: T } | { ok: false; error: unknown };
+	try {
+		outcome = { ok: true, value: plan() };
+	} catch (error) {
+		outcome = { ok: false, error };
+	}
+	if (outcome.ok || outcome.error instanceof ParameterError) return outcome as { ok: true; value: T } | { ok: false; error: ParameterError };
+	throw outcome.error;
 }
 
 function where(m: number): string {
@@ -197,34 +195,4 @@ function isEmpty(value: unknown): boolean {
 	if (Array.isArray(value)) return value.length === 0;
 	if (typeof value === 'object') return Object.keys(value).length === 0;
 	return false;
-}
-
-function toJson(result: SpecialistResult | NonNullable<Planned['problem']>, ctx: IExecuteFunctions, itemIndex: number): IDataObject {
-	if ('status' in result) return { ...result, run: { executionId: ctx.getExecutionId(), item: itemIndex } } as unknown as IDataObject;
-	return {
-		agent: result.agent,
-		role: result.role,
-		status: 'failed',
-		findings: null,
-		error: { type: 'input', message: result.message },
-		run: { executionId: ctx.getExecutionId(), item: itemIndex },
-	};
-}
-
-function throwFirstFailure(ctx: IExecuteFunctions, planned: Planned[], results: SpecialistResult[]): void {
-	// The failure that caused the stop, not the calls it cancelled.
-	const failed = results.findIndex((r) => r.status === 'failed' && r.error?.type !== 'cancelled');
-	const index = failed >= 0 ? failed : results.findIndex((r) => r.status === 'failed');
-	if (index < 0) return;
-	const r = results[index];
-	const message = `Specialist "${r.agent}" failed (${r.error!.type}): ${r.error!.message}`;
-	throw new NodeApiError(ctx.getNode(), { type: r.error!.type, message } as JsonObject, {
-		message,
-		description: `Model ${r.model}, ${r.attempts} attempt(s). Turn on "Continue On Fail" to get failed specialists as items instead.`,
-		itemIndex: planned[index].itemIndex,
-	});
-}
-
-function asNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number): NodeOperationError {
-	return new NodeOperationError(ctx.getNode(), (error as Error).message, { itemIndex });
 }

@@ -1,39 +1,30 @@
-/** n8n glue for Token Budget: check (two outputs), report, reset. */
-import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+/** n8n glue for Token Budget: check (two outputs), report, reset; one runner for every item. */
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { fits, fromMicroUsd, toMicroUsd, type Bucket, type BucketUsage, type BudgetRule } from '../shared/budget/budget.ts';
 import { bucketsFor, openLedger, readRules } from '../shared/n8n/budget-fields.ts';
-import { ParameterError } from '../shared/parameter-error.ts';
+import { runPerItem, toOutput } from '../shared/n8n/item-runner.ts';
 
 export async function executeTokenBudget(ctx: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const items = ctx.getInputData();
 	const operation = ctx.getNodeParameter('operation', 0) as string;
 	const ledger = await openLedger(ctx, ctx.getNodeParameter('budgetStore', 0, 'embedded') as string);
-	const within: INodeExecutionData[] = [];
-	const over: INodeExecutionData[] = [];
-	for (let i = 0; i < items.length; i++) {
-		try {
+	return runPerItem(
+		ctx,
+		async (i, item) => {
 			const rules = readRules(ctx, i);
 			const buckets = bucketsFor(rules, ctx.getExecutionId());
 			if (operation === 'reset') await ledger.reset(buckets.map((b) => b.id));
 			const usage = await ledger.usage(buckets.map((b) => b.id));
 			const lines = buckets.map((b, n) => reportLine(rules[n], b, usage[b.id]));
 			const alert = lines.some((l) => l.alert);
-			if (operation === 'check') {
-				const estimate = Number(ctx.getNodeParameter('estimateUsd', i, 0)) || 0;
-				// Exactly at the limit is over: nothing more fits.
-				const amount = { tokens: 1, microUsd: Math.max(1, toMicroUsd(estimate)) };
-				const ok = buckets.every((b) => fits(b, usage[b.id], amount));
-				(ok ? within : over).push({ json: { ...items[i].json, budget: { within: ok, alert, budgets: lines } }, pairedItem: { item: i } });
-			} else {
-				within.push({ json: { operation, alert, budgets: lines }, pairedItem: { item: i } });
-			}
-		} catch (error) {
-			if (!(error instanceof ParameterError)) throw new NodeOperationError(ctx.getNode(), error as Error, { itemIndex: i });
-			if (!ctx.continueOnFail()) throw new NodeOperationError(ctx.getNode(), error.message, { itemIndex: i });
-			within.push({ json: { ...items[i].json, error: { type: 'input', message: error.message } }, pairedItem: { item: i } });
-		}
-	}
-	return operation === 'check' ? [within, over] : [within];
+			if (operation !== 'check') return { operation, alert, budgets: lines };
+			const estimate = Number(ctx.getNodeParameter('estimateUsd', i, 0)) || 0;
+			// Exactly at the limit is over: nothing more fits.
+			const amount = { tokens: 1, microUsd: Math.max(1, toMicroUsd(estimate)) };
+			const ok = buckets.every((b) => fits(b, usage[b.id], amount));
+			return toOutput(ok ? 0 : 1, { ...item.json, budget: { within: ok, alert, budgets: lines } });
+		},
+		{ outputs: operation === 'check' ? 2 : 1, failureFields: (i) => ({ ...ctx.getInputData()[i].json }) },
+	);
 }
 
 function reportLine(rule: BudgetRule, bucket: Bucket, u: BucketUsage): IDataObject {

@@ -233,10 +233,11 @@ describe('real n8n: PR review pipeline', () => {
 
 	it('when the review cannot finish, the status is error with the reason and the comment says so', async () => {
 		sim.reset();
-		sim.script({ match: { contains: 'lead a pull request review' }, behaviour: { kind: 'error', status: 400, message: 'prompt is too long' } });
+		// A 400 "prompt is too long" is the API's input_too_large (https://platform.claude.com/docs/en/api/errors).
+		sim.script({ match: { contains: 'lead a pull request review' }, behaviour: { kind: 'error', status: 400, message: 'prompt is too long: 1000201 tokens > 1000000 maximum' } });
 		expect((await deliver(event('opened', 'sha-broken', 12))).status).toBe(202);
 		await settle('sha-broken');
-		expect(github.statuses().filter((s) => s.sha === 'sha-broken').at(-1)).toMatchObject({ state: 'error', description: expect.stringMatching(/^Review could not finish: failed \(bad_request\)/) });
+		expect(github.statuses().filter((s) => s.sha === 'sha-broken').at(-1)).toMatchObject({ state: 'error', description: expect.stringMatching(/^Review could not finish: failed \(input_too_large\)/) });
 		expect(github.comments.find((c) => c.issue === 12)!.body).toMatch(/Agent Swarm review: no result/);
 	});
 

@@ -13,6 +13,7 @@ import { N8nInstance, packPackage } from '../../scripts/lib/n8n-instance.ts';
 import { configure, nodeNamed, readWorkflow } from '../../scripts/lib/workflows.ts';
 import { ClaudeSimulator } from '../../simulator/server.ts';
 import { sampleIncident } from '../helpers/incident.ts';
+import { billedUsage } from '../helpers/simulator.ts';
 import { parseExposition, total } from '../helpers/prometheus.ts';
 import { TEST_KEY } from '../helpers/simulator.ts';
 import { StandIn } from '../helpers/stand-in.ts';
@@ -78,6 +79,10 @@ describe('real n8n in queue mode: main + 2 workers, Redis, Postgres', () => {
 			node(name).parameters.budgetStore = 'redis';
 			node(name).credentials = { ...node(name).credentials, ...REDIS_CREDENTIAL };
 		}
+		// A reservation is the worst case: the prompt plus Max Tokens of output. The default Max
+		// Tokens leave room for thinking (16,000 at medium effort: $0.32 for one Opus call), more
+		// than this small test budget; 4,000 still leaves the simulated thinking room.
+		for (const name of ['Incident Specialists', 'Incident Commander']) node(name).parameters.options = { ...node(name).parameters.options, maxTokens: 4000 };
 		// One incident's worth, so the gate lets runs through while about one more fits.
 		node('Check Daily Budget').parameters.estimateUsd = 0.02;
 		node('Record Metrics').parameters.store = 'redis';
@@ -153,7 +158,7 @@ describe('real n8n in queue mode: main + 2 workers, Redis, Postgres', () => {
 
 	it('holds the shared daily budget across both workers', async () => {
 		const prices = priceTable();
-		const spent = sim.messageRequests().reduce((n, r) => n + (r.usage && r.model ? (costOf({ ...r.usage }, r.model, prices) ?? 0) : 0), 0);
+		const spent = sim.messageRequests().reduce((n, r) => n + (r.usage && r.model ? (costOf(billedUsage(r), r.model, prices) ?? 0) : 0), 0);
 		const ledger = new RedisLedger(redis, `${PREFIX}:`);
 		const bucket = bucketFor({ scope: `service:queue-${RUN}`, window: 'day', maxUsd: BUDGET_USD }, new Date(), 'x');
 		const usage = (await ledger.usage([bucket.id]))[bucket.id];

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { N8nInstance, packPackage } from '../../scripts/lib/n8n-instance.ts';
-import { readWorkflow } from '../../scripts/lib/workflows.ts';
+import { nodeNamed, readWorkflow } from '../../scripts/lib/workflows.ts';
 import { ClaudeSimulator } from '../../simulator/server.ts';
 import { sampleIncident } from '../helpers/incident.ts';
 import { TEST_KEY } from '../helpers/simulator.ts';
@@ -20,10 +20,13 @@ describe('real n8n 2.40.7: the specialist team example workflow', () => {
 		n8n.installPackage(packPackage());
 		n8n.importCredentials([
 			{ id: 'agentSwarmAnthropic', name: 'Agent Swarm Anthropic', type: 'agentSwarmAnthropicApi', data: { apiKey: TEST_KEY, baseUrl: url } },
+			// n8n's own Anthropic credential, as a user who already has one would pick it.
+			{ id: 'n8nAnthropic', name: 'Anthropic account', type: 'anthropicApi', data: { apiKey: TEST_KEY, url, header: true, headerName: 'x-gateway-team', headerValue: 'sre' } },
 		]);
-		n8n.importWorkflows([readWorkflow('examples/specialist-team.json')]);
+		n8n.importWorkflows([readWorkflow('examples/specialist-team.json'), withN8nCredential(readWorkflow('examples/specialist-team.json'))]);
 		await n8n.start();
 		await n8n.waitForWebhook('specialist-team');
+		await n8n.waitForWebhook('specialist-team-n8n-credential');
 	});
 
 	afterAll(async () => {
@@ -99,9 +102,35 @@ describe('real n8n 2.40.7: the specialist team example workflow', () => {
 		expect(calls.slice(1).every((c) => c === 'GET /v1/models 401')).toBe(true);
 	});
 
+	it("runs with n8n's own Anthropic credential: its key, base URL and custom header", async () => {
+		sim.reset();
+		const res = await fetch(`${n8n.url}/webhook/specialist-team-n8n-credential`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify(sampleIncident('INC-E2E-3')),
+		});
+		const items = (await res.json()) as Array<Record<string, unknown>>;
+		expect(items.map((i) => i.status)).toEqual(['success', 'success', 'success', 'success', 'success']);
+		expect(sim.messageRequests().every((r) => r.headers['x-gateway-team'] === 'sre' && r.status === 200)).toBe(true);
+	});
+
 	it('keeps the API key out of responses, logs and saved executions', () => {
 		expect(n8n.log).not.toContain(TEST_KEY);
 		expect(n8n.filesContaining(TEST_KEY)).toEqual([]);
 		expect(n8n.filesContaining('INC-E2E-2').length).toBeGreaterThan(0);
 	});
 });
+
+/** The example workflow set to use n8n's built-in Anthropic credential, on its own webhook path. */
+function withN8nCredential(workflow: ReturnType<typeof readWorkflow>): ReturnType<typeof readWorkflow> {
+	const copy = JSON.parse(JSON.stringify(workflow)) as ReturnType<typeof readWorkflow> & { id: string; name: string };
+	copy.id = 'agentSwarmSpecialistTeamN8nCredential';
+	copy.name = 'Agent Swarm: Specialist Team (n8n Anthropic credential)';
+	const webhook = nodeNamed(copy, 'Incident Webhook');
+	webhook.parameters = { ...webhook.parameters, path: 'specialist-team-n8n-credential' };
+	(webhook as { webhookId?: string }).webhookId = 'specialist-team-n8n-credential';
+	const specialists = nodeNamed(copy, 'Incident Specialists') as { parameters: Record<string, unknown>; credentials?: unknown };
+	specialists.parameters = { ...specialists.parameters, authentication: 'anthropicApi' };
+	specialists.credentials = { anthropicApi: { id: 'n8nAnthropic', name: 'Anthropic account' } };
+	return copy;
+}

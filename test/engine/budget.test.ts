@@ -141,6 +141,31 @@ describe('budgets in the n8n engine', () => {
 		redis.disconnect();
 	});
 
+	it('Redis dropping mid-call: the answered, billed replies are kept and counted, the failed settlement is visible', async () => {
+		const redisCredentials = { host: '127.0.0.1', port: 6379, database: 0, keyPrefix: `agentswarm-test-drop-${Date.now()}:` };
+		const { redisConnection, redisSettings } = await import('../../nodes/shared/redis/connection.ts');
+		sim.script({ behaviour: { latencyMs: 1200 } });
+		// The calls are in flight (reserved) when the node's Redis connection drops.
+		setTimeout(() => redisConnection(redisSettings(redisCredentials)).disconnect(), 600);
+		const { items, error } = await runChain({
+			chain: [{ name: 'Specialists', type: 'specialistAgent', parameters: { mode: 'team', specialists: { specialist: [{ role: 'incident.logs' }, { role: 'incident.metrics' }] }, budgetStore: 'redis', budgets: { budget: [{ window: 'execution', maxUsd: 5 }] } }, continueOnFail: true }],
+			items: [sampleIncident()],
+			credentials: credentials(),
+			redisCredentials,
+		});
+		expect(error).toBeUndefined();
+		expect(sim.messageRequests().every((r) => r.status === 200)).toBe(true);
+		for (const item of items!) {
+			expect(item.json).toMatchObject({ status: 'success', costUsd: expect.any(Number), warnings: [expect.stringMatching(/^budget_settle_failed: .*the reply was kept and counted/)] });
+			expect(item.json.costUsd as number).toBeGreaterThan(0);
+		}
+		const { default: Redis } = await import('ioredis');
+		const redis = new Redis({ host: '127.0.0.1', port: 6379 });
+		const keys = await redis.keys(`${redisCredentials.keyPrefix}*`);
+		if (keys.length) await redis.del(...keys);
+		redis.disconnect();
+	});
+
 	it('a budget without limits is refused with the fix', async () => {
 		const { error } = await runChain({ chain: [tokenBudget('check', [{ window: 'day' }])], items: [{}], credentials: credentials() });
 		expect(error?.message).toMatch(/has no limit\. Fix: set "Max USD"/);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { addUsage, ZERO_USAGE } from '../../nodes/shared/models/prices.ts';
 import { runChain, type ChainStep } from '../helpers/engine.ts';
 import { sampleIncident } from '../helpers/incident.ts';
-import { TEST_KEY, useSimulator } from '../helpers/simulator.ts';
+import { billedUsage, TEST_KEY, useSimulator } from '../helpers/simulator.ts';
 
 const INCIDENT_TEAM = ['incident.logs', 'incident.metrics', 'incident.code_changes', 'incident.infrastructure', 'incident.cost_impact'];
 const specialists = (roles: string[], input?: string): ChainStep => ({
@@ -58,7 +58,7 @@ describe('Coordinator node in the n8n engine', () => {
 		expect(JSON.stringify(coordinatorCall.messages)).toContain('based on 4 of 5 specialists');
 		expect(JSON.stringify(coordinatorCall.messages)).not.toContain('"agent":"incident.metrics"');
 		// Whole-run cost: every request the server answered, specialists and coordinator.
-		const served = sim.messageRequests().reduce((u, r) => addUsage(u, r.usage), ZERO_USAGE);
+		const served = sim.messageRequests().reduce((u, r) => addUsage(u, billedUsage(r)), ZERO_USAGE);
 		expect(out.cost.total.usage).toEqual(served);
 		expect(out.cost.specialists).toHaveLength(5);
 		expect(out.cost.total.costUsd).toBeGreaterThan(out.cost.coordinator.costUsd);
@@ -155,6 +155,30 @@ describe('Coordinator node in the n8n engine', () => {
 		const hard = await runChain({ chain: [specialists(INCIDENT_TEAM), coordinator({ mode: 'incident' })], items: [sampleIncident()], credentials: credentials() });
 		expect(hard.error).toMatchObject({ name: 'NodeApiError', message: expect.stringMatching(/Coordinator failed \(bad_request\)/) });
 		const soft = await runChain({ chain: [specialists(INCIDENT_TEAM), coordinator({ mode: 'incident' }, true)], items: [sampleIncident()], credentials: credentials() });
-		expect(soft.items![0].json).toMatchObject({ status: 'failed', error: { type: 'bad_request' } });
+		expect(soft.items![0].json).toMatchObject({ status: 'failed', error: { type: 'bad_request', request_id: expect.stringMatching(/^req_/) } });
+	});
+
+	it('with Continue On Fail a parameter or store error is a failed item, never a thrown error', async () => {
+		const { items, error } = await runChain({
+			chain: [specialists(INCIDENT_TEAM), coordinator({ mode: 'incident', options: { maxAttempts: 1, deadline: 'not a date' } }, true)],
+			items: [sampleIncident()],
+			credentials: credentials(),
+		});
+		expect(error).toBeUndefined();
+		expect(items![0].json).toMatchObject({ status: 'failed', decision: null, error: { type: 'input', message: expect.stringMatching(/Deadline/) } });
+	});
+
+	it('past the deadline, decides a PR review in code with what it has; an incident fails cleanly with type deadline', async () => {
+		const past = new Date(Date.now() - 1000).toISOString();
+		const review = await runChain({
+			chain: [specialists(['review.security', 'review.style'], 'diff --git a/x b/x\n+eval(input)'), coordinator({ mode: 'review', options: { deadline: past } }, true)],
+			items: [{}],
+			credentials: credentials(),
+		});
+		expect(review.items![0].json).toMatchObject({ status: 'success', decidedBy: 'rules', model: null });
+		expect((review.items![0].json as { decision: { note: string } }).decision.note).toMatch(/deadline/);
+		const incident = await runChain({ chain: [specialists(INCIDENT_TEAM), coordinator({ mode: 'incident', options: { deadline: past } }, true)], items: [sampleIncident()], credentials: credentials() });
+		expect(incident.items![0].json).toMatchObject({ status: 'failed', error: { type: 'deadline' } });
+		expect(sim.messageRequests().filter((r) => JSON.stringify(r.system).includes('incident commander'))).toHaveLength(0);
 	});
 });

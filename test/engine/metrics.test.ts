@@ -79,13 +79,19 @@ describe('Agent Metrics in the n8n engine', () => {
 		expect(total(parseExposition(await processMetrics.registry.metrics()), 'active_agents')).toBe(0);
 	});
 
-	it('refuses items that are not agent results, naming the fix', async () => {
-		const { error } = await runChain({ chain: [metricsStep('record')], items: [{ foo: 1 }], credentials: credentials() });
-		expect(error?.message).toMatch(/Item 1 is not a Specialist Agent or Coordinator result.*connect Agent Metrics after/);
+	it('never throws on an odd item: passes it through marked, and records a coordinator failure item', async () => {
+		const odd = [{ foo: 1 }, { status: 'failed', decision: null, error: { type: 'input', message: 'x' } }, { agent: 'logs', status: 'failed', usage: 'garbage' }, {}];
+		const { items, error } = await runChain({ chain: [metricsStep('record')], items: odd, credentials: credentials() });
+		expect(error).toBeUndefined();
+		expect(items).toHaveLength(4);
+		expect(items![0].json).toMatchObject({ foo: 1, metricsRecorded: false, metricsNote: expect.stringMatching(/Item 1 is not a Specialist Agent or Coordinator result/) });
+		expect(items![1].json).toMatchObject({ status: 'failed', metricsRecorded: true });
+		expect(items![2].json).toMatchObject({ agent: 'logs', metricsRecorded: true });
+		expect(items!.map((i) => i.pairedItem)).toEqual([0, 1, 2, 3].map((item) => ({ item })));
 	});
 
 	it('queue mode: workers publish to Redis and an export sums them all', async () => {
-		const usage = { input_tokens: 10, output_tokens: 5, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 };
+		const usage = { input_tokens: 10, output_tokens: 5, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, cache_creation_1h_input_tokens: 0, thinking_tokens: 0 };
 		const result = { agent: 'logs', model: 'claude-haiku-5-5', status: 'success', findings: {}, usage, costUsd: 0.5, durationMs: 1000, attempts: 1 };
 		const workerA = createAgentMetrics();
 		const workerB = createAgentMetrics();

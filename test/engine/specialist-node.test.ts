@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { costOf, priceTable, ZERO_USAGE, addUsage } from '../../nodes/shared/models/prices.ts';
 import { runSpecialistNode } from '../helpers/engine.ts';
 import { sampleIncident } from '../helpers/incident.ts';
-import { TEST_KEY, useSimulator } from '../helpers/simulator.ts';
+import { billedUsage, TEST_KEY, useSimulator } from '../helpers/simulator.ts';
 import type { Behaviour } from '../../simulator/server.ts';
 
 const TEAM = ['incident.logs', 'incident.metrics', 'incident.code_changes', 'incident.infrastructure', 'incident.cost_impact'];
@@ -75,7 +75,7 @@ describe('Specialist Agent node in the n8n engine', () => {
 			expect(item.json.costUsd).toBe(costOf(item.json.usage as never, item.json.model as string, priceTable()));
 			expect(mine.length).toBeGreaterThan(0);
 		}
-		const total = requests.reduce((u, r) => addUsage(u, r.usage), ZERO_USAGE);
+		const total = requests.reduce((u, r) => addUsage(u, billedUsage(r)), ZERO_USAGE);
 		const reported = items!.reduce((u, i) => addUsage(u, i.json.usage as never), ZERO_USAGE);
 		expect(reported).toEqual(total);
 		expect(items!.map((i) => i.json.model)).toEqual(['claude-haiku-5-5', 'claude-haiku-5-5', 'claude-sonnet-5-5', 'claude-sonnet-5-5', 'claude-haiku-5-5']);
@@ -152,7 +152,7 @@ describe('Specialist Agent node in the n8n engine', () => {
 	it('explains a model id the API rejects', async () => {
 		sim.script({ match: { model: 'claude-typo-5' }, behaviour: { kind: 'error', status: 404, errorType: 'not_found_error', message: 'model: claude-typo-5' } });
 		const { error } = await runSpecialistNode({ parameters: { mode: 'single', role: 'incident.metrics', input: 'x', options: { model: 'claude-typo-5' } }, items: [{}], credentials: credentials() });
-		expect(error!.message).toMatch(/model "claude-typo-5" was rejected; choose a tier or type a model id/);
+		expect(error!.message).toMatch(/model "claude-typo-5" is not available to this API key; choose a tier or a model ID the key can use\. Models this key can use: claude-haiku-5-5, claude-sonnet-5-5, claude-opus-5-5/);
 	});
 
 	it('never lets the API key into outputs, errors or the saved run data', async () => {
@@ -201,5 +201,89 @@ describe('Specialist Agent node in the n8n engine', () => {
 			expect.objectContaining({ status: 'failed', error: expect.objectContaining({ type: 'input' }) }),
 		]);
 		expect(sim.messageRequests()).toHaveLength(0);
+	});
+
+	it('sends what the 5.5 models accept: each role its effort, no sampling even when a saved workflow has Temperature', async () => {
+		const { items } = await runSpecialistNode({ parameters: team({ temperature: 0.2 }), items: [sampleIncident()], credentials: credentials() });
+		expect(items!.every((i) => i.json.status === 'success')).toBe(true);
+		const effortOf = (name: string) => sim.messageRequests().find((r) => json(r.system).includes(name))!.body!.output_config as { effort: string };
+		expect(effortOf('Logs Analyst').effort).toBe('low');
+		expect(effortOf('Code Change Analyst').effort).toBe('medium');
+		expect(sim.messageRequests().every((r) => !('temperature' in r.body!) && r.apiVersion === '2026-10-21')).toBe(true);
+		expect(sim.refusedRequests()).toEqual([]);
+		expect(items!.find((i) => i.json.agent === 'incident.logs')!.json).toMatchObject({ effort: 'low' });
+	});
+
+	it('takes the Effort of the node and of each team member, and sizes Max Tokens for it', async () => {
+		const parameters = {
+			mode: 'team',
+			effort: 'high',
+			specialists: { specialist: [{ role: 'incident.logs' }, { role: 'incident.metrics', effort: 'max' }, { role: 'incident.cost_impact', effort: 'role' }] },
+		};
+		await runSpecialistNode({ parameters, items: [sampleIncident()], credentials: credentials() });
+		const sent = (name: string) => sim.messageRequests().find((r) => json(r.system).includes(name))!.body!;
+		expect(sent('Logs Analyst')).toMatchObject({ output_config: { effort: 'high' }, max_tokens: 32_000 });
+		expect(sent('Metrics Analyst')).toMatchObject({ output_config: { effort: 'max' }, max_tokens: 128_000 });
+		expect(sent('Cost Impact Analyst')).toMatchObject({ output_config: { effort: 'low' }, max_tokens: 8_000 });
+	});
+
+	it('says when thinking used the whole Max Tokens', async () => {
+		const { items } = await runSpecialistNode({ parameters: { mode: 'single', role: 'incident.metrics', input: 'x', effort: 'high', options: { maxTokens: 200 } }, items: [{}], credentials: credentials(), continueOnFail: true });
+		expect(items![0].json).toMatchObject({ status: 'failed', error: { type: 'truncated', message: expect.stringMatching(/raise Max Tokens or lower Effort/), request_id: expect.stringMatching(/^req_/) } });
+	});
+
+	it('one empty source removes only the specialist that needed it', async () => {
+		const { items, error } = await runSpecialistNode({ parameters: team(), items: [{ ...sampleIncident(), logs: null }], credentials: credentials(), continueOnFail: true });
+		expect(error).toBeUndefined();
+		expect(items).toHaveLength(5);
+		const byAgent = Object.fromEntries(items!.map((i) => [i.json.agent, i.json]));
+		expect(byAgent['incident.logs']).toMatchObject({ status: 'failed', findings: null, error: { type: 'input', message: expect.stringMatching(/input is empty/) } });
+		for (const agent of TEAM.slice(1)) expect(byAgent[agent].status).toBe('success');
+		expect(items!.every((i) => (i.pairedItem as { item: number }).item === 0)).toBe(true);
+		expect(sim.messageRequests()).toHaveLength(4);
+	});
+
+	it('past the deadline a specialist fails with type deadline and makes no call', async () => {
+		const deadline = new Date(Date.now() - 1000).toISOString();
+		const { items } = await runSpecialistNode({ parameters: team({ deadline }), items: [sampleIncident()], credentials: credentials(), continueOnFail: true });
+		expect(items!.map((i) => i.json.error)).toEqual(TEAM.map(() => expect.objectContaining({ type: 'deadline' })));
+		expect(sim.messageRequests()).toHaveLength(0);
+	});
+
+	it("a deadline bounds a hanging API: the node ends at the deadline, not after Timeout x Max Attempts", async () => {
+		sim.script({ behaviour: { kind: 'hang' } });
+		const deadline = new Date(Date.now() + 1500).toISOString();
+		const { items, wallMs } = await runSpecialistNode({ parameters: team({ deadline, timeoutSeconds: 60, maxAttempts: 4 }), items: [sampleIncident()], credentials: credentials(), continueOnFail: true });
+		expect(items!.every((i) => (i.json.error as { type: string }).type === 'deadline')).toBe(true);
+		expect(wallMs).toBeLessThan(10_000);
+	});
+
+	it("accepts n8n's own Anthropic credential (anthropicApi), with its base URL and custom header", async () => {
+		const { items } = await runSpecialistNode({
+			parameters: { authentication: 'anthropicApi', mode: 'single', role: 'incident.metrics', input: 'x' },
+			items: [{}],
+			credentials: { apiKey: 'wrong', baseUrl: 'http://127.0.0.1:9' },
+			n8nAnthropicCredentials: { apiKey: TEST_KEY, url: url(), header: true, headerName: 'x-gateway-team', headerValue: 'sre' },
+		});
+		expect(items![0].json.status).toBe('success');
+		expect(sim.messageRequests()[0].headers['x-gateway-team']).toBe('sre');
+	});
+
+	it('refuses a custom schema with a keyword the API refuses, before any call, naming the keyword and the fix', async () => {
+		const jsonSchema = JSON.stringify({ type: 'object', properties: { tags: { type: 'object', patternProperties: { '^x': { type: 'string' } } } } });
+		const { error } = await runSpecialistNode({ parameters: { mode: 'single', role: 'custom', systemPrompt: 'Find tags', jsonSchema, input: 'x' }, items: [{}], credentials: credentials() });
+		expect(error!.message).toMatch(/"patternProperties" at \/properties\/tags.*structured outputs refuse.*Fix: list the keys/);
+		expect(sim.messageRequests()).toHaveLength(0);
+	});
+
+	it('relaxes constraints the API cannot enforce and still enforces them with the repair round', async () => {
+		const jsonSchema = JSON.stringify({ type: 'object', properties: { score: { type: 'integer', minimum: 1, maximum: 5 }, tags: { type: 'array', items: { type: 'string' }, minItems: 2 } }, required: ['score', 'tags'] });
+		sim.script({ times: 1, behaviour: { content: { score: 9, tags: ['a'] } } }, { times: 1, behaviour: { content: { score: 4, tags: ['a', 'b'] } } });
+		const { items } = await runSpecialistNode({ parameters: { mode: 'single', role: 'custom', systemPrompt: 'Score it', jsonSchema, input: 'x' }, items: [{}], credentials: credentials() });
+		expect(items![0].json).toMatchObject({ status: 'success', repairs: 1, findings: { score: 4, tags: ['a', 'b'] } });
+		const sent = sim.messageRequests()[0].body!.output_config as { format: { schema: { properties: Record<string, Record<string, unknown>> } } };
+		expect(sent.format.schema.properties.score.minimum).toBeUndefined();
+		expect(sent.format.schema.properties.score.description).toMatch(/minimum: 1, maximum: 5/);
+		expect(sim.refusedRequests()).toEqual([]);
 	});
 });

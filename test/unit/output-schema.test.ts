@@ -3,8 +3,10 @@ import { z } from 'zod/v4';
 import { fence } from '../../nodes/shared/prompt/fence.ts';
 import { splitIntoChunks } from '../../nodes/shared/prompt/chunks.ts';
 import { ROLE_PRESETS } from '../../nodes/shared/roles/index.ts';
-import { jsonOutputSchema, parseReply, toApiSchema, zodOutputSchema } from '../../nodes/shared/structured/output-schema.ts';
+import { COORDINATOR_MODES } from '../../nodes/shared/coordinator/modes.ts';
+import { findRefusedKeywords, jsonOutputSchema, parseReply, REFUSED_KEYWORDS, toApiSchema, zodOutputSchema } from '../../nodes/shared/structured/output-schema.ts';
 import { sampleFromSchema } from '../../simulator/schema-sample.ts';
+import { checkOutputSchema } from '../../simulator/schema-subset.ts';
 
 describe('structured output schemas', () => {
 	it('closes every object and moves unsupported constraints into descriptions', () => {
@@ -14,6 +16,48 @@ describe('structured output schemas', () => {
 		expect(props.o.additionalProperties).toBe(false);
 		expect(props.n.minimum).toBeUndefined();
 		expect(props.n.description).toContain('minimum: 0');
+		expect(checkOutputSchema(api)).toBeUndefined();
+	});
+	it('every preset and coordinator schema is inside the structured-outputs subset the strict simulator checks (https://platform.claude.com/docs/en/build-with-claude/structured-outputs)', () => {
+		for (const role of ROLE_PRESETS) expect(checkOutputSchema(zodOutputSchema(role.schema).jsonSchema), role.id).toBeUndefined();
+		for (const mode of Object.values(COORDINATOR_MODES)) expect(checkOutputSchema(zodOutputSchema(mode.schema).jsonSchema), mode.id).toBeUndefined();
+	});
+	it('relaxes what the API cannot enforce (kept as hints, still validated), drops annotations, sends oneOf as anyOf', () => {
+		const custom = jsonOutputSchema(JSON.stringify({
+			$schema: 'https://json-schema.org/draft/2020-12/schema',
+			type: 'object',
+			properties: {
+				n: { type: 'number', minimum: 1, multipleOf: 0.5, default: 2 },
+				s: { type: 'string', pattern: '^a', minLength: 2, format: 'color' },
+				a: { type: 'array', items: { type: 'string' }, minItems: 3, maxItems: 5, uniqueItems: true },
+				u: { oneOf: [{ type: 'string' }, { type: 'integer' }] },
+				o: { type: 'object', properties: { x: { type: 'string' } }, additionalProperties: true },
+			},
+			required: ['n'],
+		}));
+		expect(checkOutputSchema(custom.jsonSchema)).toBeUndefined();
+		const props = custom.jsonSchema.properties as Record<string, Record<string, unknown>>;
+		expect(props.n).toEqual({ type: 'number', description: '(minimum: 1, multipleOf: 0.5)' });
+		expect(props.s.description).toBe('(pattern: "^a", minLength: 2, format: "color")');
+		expect(props.a.description).toBe('(minItems: 3, maxItems: 5, uniqueItems: true)');
+		expect(props.u.anyOf).toHaveLength(2);
+		expect(props.o.additionalProperties).toBe(false);
+		// The validator still holds the original contract.
+		expect(custom.validate({ n: 0.5, s: 'ab', a: ['x', 'y', 'z'] }).ok).toBe(false);
+		expect(custom.validate({ n: 1.5, s: 'ab', a: ['x', 'y', 'z'] }).ok).toBe(true);
+	});
+	it('refuses a custom schema with a keyword that cannot be relaxed, naming it, where it is and the fix', () => {
+		for (const keyword of Object.keys(REFUSED_KEYWORDS)) {
+			const schema = { type: 'object', properties: { f: { type: 'object', [keyword]: keyword.startsWith('$') ? '#/x' : {} } } };
+			expect(findRefusedKeywords(schema).map((r) => r.keyword), keyword).toContain(keyword);
+		}
+		expect(() => jsonOutputSchema(JSON.stringify({ type: 'object', properties: { m: { type: 'object', additionalProperties: { type: 'number' } } } }))).toThrow(
+			/"additionalProperties" at \/properties\/m.*Fix: objects must be closed/,
+		);
+		expect(() => jsonOutputSchema(JSON.stringify({ type: 'object', properties: { t: { $ref: '#/$defs/tree' } }, $defs: { tree: { type: 'object', properties: { kids: { type: 'array', items: { $ref: '#/$defs/tree' } } } } } }))).toThrow(
+			/recursive schemas are not supported/,
+		);
+		expect(() => jsonOutputSchema(JSON.stringify({ type: 'object', properties: { e: { enum: [{ a: 1 }] } } }))).toThrow(/enum values must be/);
 	});
 	it('validates replies with zod and reports the path of each problem', () => {
 		const schema = zodOutputSchema(z.object({ confidence: z.number().int().min(0).max(100) }));

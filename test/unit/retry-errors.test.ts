@@ -16,7 +16,7 @@ describe('retry policy', () => {
 	});
 	it('stops at the attempt limit and never retries client errors or spend limits', () => {
 		expect(nextDelay(policy, { type: 'overloaded' }, 4)).toBeNull();
-		for (const type of ['bad_request', 'auth', 'not_found', 'request_too_large', 'spend_limit', 'invalid_output', 'cancelled'] as const) {
+		for (const type of ['bad_request', 'auth', 'permission', 'not_found', 'model_not_found', 'request_too_large', 'spend_limit', 'billing', 'refused', 'input_too_large', 'deadline', 'invalid_output', 'cancelled'] as const) {
 			expect(isRetryable(type)).toBe(false);
 		}
 		for (const type of ['rate_limited', 'overloaded', 'server_error', 'connection', 'timeout'] as const) {
@@ -26,21 +26,30 @@ describe('retry policy', () => {
 });
 
 describe('failure classification', () => {
-	it('maps statuses to error types', () => {
-		const type = (status: number, message = 'x') => classifyFailure({ status, message }).type;
+	it('maps statuses to error types as the API means them (https://platform.claude.com/docs/en/api/errors)', () => {
+		const type = (status: number, message = 'x', errorCode?: string) => classifyFailure({ status, message, errorCode }).type;
 		expect(type(429)).toBe('rate_limited');
-		expect(type(429, 'You have reached your specified workspace API usage limits')).toBe('spend_limit');
+		expect(type(429, 'Monthly spend cap reached', 'enforced_spend_limit_reached')).toBe('spend_limit');
+		expect(type(400, 'You have reached your specified workspace API usage limits. You will regain access on 2026-12-01')).toBe('spend_limit');
+		expect(type(400, 'You have reached your specified API usage limits')).toBe('spend_limit');
+		expect(type(400, 'prompt is too long: 1000201 tokens > 1000000 maximum')).toBe('input_too_large');
+		expect(type(402)).toBe('billing');
 		expect(type(529)).toBe('overloaded');
 		expect(type(500)).toBe('server_error');
 		expect(type(503)).toBe('server_error');
 		expect(type(401)).toBe('auth');
-		expect(type(403)).toBe('auth');
-		expect(type(404)).toBe('not_found');
+		expect(type(403)).toBe('permission');
+		expect(type(404, 'model: claude-x')).toBe('model_not_found');
+		expect(type(404, 'Not found')).toBe('not_found');
 		expect(type(413)).toBe('request_too_large');
 		expect(type(400)).toBe('bad_request');
 		expect(classifyFailure({ timedOut: true }).type).toBe('timeout');
 		expect(classifyFailure({ connection: true }).type).toBe('connection');
 		expect(classifyFailure({ aborted: true }).type).toBe('cancelled');
+	});
+	it('keeps the request id from the body or the header', () => {
+		expect(classifyFailure({ status: 500, requestId: 'req_body' }).requestId).toBe('req_body');
+		expect(classifyFailure({ status: 500, headers: { 'request-id': 'req_header' } }).requestId).toBe('req_header');
 	});
 	it('reads retry-after in seconds, milliseconds or as a date', () => {
 		expect(retryAfterMs({ 'retry-after': '3' })).toBe(3000);

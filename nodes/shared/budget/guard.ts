@@ -3,12 +3,10 @@
  * tier if that is allowed and needed), settle the real cost after it ends.
  */
 import { AgentError } from '../claude/errors.ts';
-import { costOf, type PriceTable, type Usage } from '../models/prices.ts';
-import { DEFAULT_TIER_MODELS, TIERS, type Tier } from '../models/tiers.ts';
+import type { SpendGate, SpendHold, SpendRequest } from '../claude/spend-gate.ts';
+import { costOf, ZERO_USAGE, type PriceTable, type Usage } from '../models/prices.ts';
+import { DEFAULT_TIER_MODELS, estimateTokens, TIERS, type Tier } from '../models/tiers.ts';
 import { fromMicroUsd, toMicroUsd, type Amount, type Bucket, type Ledger } from './budget.ts';
-
-/** Characters per token assumed when estimating: lower than the usual ~4, to err high. */
-const ESTIMATE_CHARS_PER_TOKEN = 3;
 
 export interface BudgetGuardOptions {
 	ledger: Ledger;
@@ -23,13 +21,15 @@ export interface BudgetGuardOptions {
 /** Counts a prompt's input tokens for a model (the API's count_tokens). */
 export type TokenCounter = (model: string) => Promise<number>;
 
-export interface Hold {
-	id: string;
-	model: string;
-}
+export type Hold = SpendHold;
 
-export class BudgetGuard {
+/** Waits before retrying settlements the store refused: the store may be back by then. */
+const SETTLE_RETRY_MS = [2_000, 10_000, 60_000];
+
+export class BudgetGuard implements SpendGate {
 	private readonly options: BudgetGuardOptions;
+	/** Settlements the store refused (it was down); retried before each later use and on a timer. */
+	private readonly pending: Array<{ hold: Hold; actual: Amount }> = [];
 
 	constructor(options: BudgetGuardOptions) {
 		this.options = options;
@@ -37,12 +37,7 @@ export class BudgetGuard {
 
 	/** The worst case of one call: its prompt, and a reply as long as Max Tokens. */
 	estimate(model: string, inputTokens: number, maxTokens: number): Amount {
-		const usage: Usage = {
-			input_tokens: inputTokens,
-			output_tokens: maxTokens,
-			cache_creation_input_tokens: 0,
-			cache_read_input_tokens: 0,
-		};
+		const usage: Usage = { ...ZERO_USAGE, input_tokens: inputTokens, output_tokens: maxTokens };
 		const usd = costOf(usage, model, this.options.prices);
 		if (usd === null && this.options.buckets.some((b) => b.maxMicroUsd !== undefined)) {
 			throw new AgentError('budget_exceeded', `No price for model "${model}", so a USD budget cannot be checked. Fix: add it under "Price Overrides"`);
@@ -50,8 +45,10 @@ export class BudgetGuard {
 		return { tokens: usage.input_tokens + usage.output_tokens, microUsd: toMicroUsd(usd ?? 0) };
 	}
 
-	async reserve(model: string, promptChars: number, maxTokens: number, count?: TokenCounter): Promise<Hold> {
-		let candidate: string | undefined = model;
+	async reserve(request: SpendRequest): Promise<Hold> {
+		await this.retryPending();
+		const { promptChars, maxTokens, countTokens: count } = request;
+		let candidate: string | undefined = request.model;
 		let refusal = '';
 		while (candidate) {
 			const inputTokens = await this.inputTokens(candidate, promptChars, count);
@@ -64,6 +61,11 @@ export class BudgetGuard {
 		throw new AgentError('budget_exceeded', `Not enough budget left for this call: ${refusal}. Fix: raise the budget, wait for the next window, or allow stepping down a tier`);
 	}
 
+	/**
+	 * Settles a hold. When the store refuses (it went down mid-call), the settlement is kept and
+	 * retried later, and the error is re-thrown so the caller can record it; the reply it paid
+	 * for is never discarded.
+	 */
 	async settle(hold: Hold, usage: Usage | undefined): Promise<void> {
 		const actual: Amount = usage
 			? {
@@ -71,11 +73,45 @@ export class BudgetGuard {
 					microUsd: toMicroUsd(costOf(usage, hold.model, this.options.prices) ?? 0),
 				}
 			: { tokens: 0, microUsd: 0 };
-		await this.options.ledger.settle(hold.id, this.options.buckets, actual);
+		const failure = await this.options.ledger.settle(hold.id, this.options.buckets, actual).then(
+			() => undefined,
+			(error: unknown) => error as Error,
+		);
+		if (!failure) return;
+		this.pending.push({ hold, actual });
+		this.scheduleRetry(0);
+		throw failure;
+	}
+
+	/** Settlements still owed to the store (for tests and diagnostics). */
+	get pendingSettlements(): number {
+		return this.pending.length;
+	}
+
+	async retryPending(): Promise<void> {
+		while (this.pending.length) {
+			const next = this.pending[0];
+			try {
+				await this.options.ledger.settle(next.hold.id, this.options.buckets, next.actual);
+			} catch {
+				return;
+			}
+			this.pending.shift();
+		}
+	}
+
+	private scheduleRetry(step: number): void {
+		if (step >= SETTLE_RETRY_MS.length) return;
+		const timer = setTimeout(() => {
+			void this.retryPending().then(() => {
+				if (this.pending.length) this.scheduleRetry(step + 1);
+			});
+		}, SETTLE_RETRY_MS[step]);
+		timer.unref?.();
 	}
 
 	private async inputTokens(model: string, promptChars: number, count?: TokenCounter): Promise<number> {
-		const bySize = Math.ceil(promptChars / ESTIMATE_CHARS_PER_TOKEN);
+		const bySize = estimateTokens(promptChars);
 		if (!this.options.countTokens || !count) return bySize;
 		try {
 			return await count(model);

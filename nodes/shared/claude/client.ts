@@ -1,9 +1,12 @@
 /**
- * The only code that talks to the Claude API. It owns the SDK client, retries, timeouts,
- * cancellation and error classification; callers get a reply or an AgentError.
+ * The only code that talks to the Claude API. It owns the SDK client (which sends
+ * `anthropic-version: 2026-10-21`), retries, timeouts, the run's deadline, cancellation and
+ * error classification. Requests carry no sampling parameters and always end on a user turn:
+ * both are refused by the 5.5 models (https://platform.claude.com/docs/en/api/migration-2026-10-21).
  */
 import Anthropic from '@anthropic-ai/sdk';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Effort } from '../models/effort.ts';
 import type { Usage } from '../models/prices.ts';
 import { AgentError, classifyFailure } from './errors.ts';
 import { DEFAULT_RETRY, nextDelay, type RetryPolicy } from './retry.ts';
@@ -18,11 +21,12 @@ export interface ClaudeCredentials {
 export interface SystemBlock {
 	type: 'text';
 	text: string;
-	cache_control?: { type: 'ephemeral' };
+	cache_control?: { type: 'ephemeral'; ttl?: '5m' | '1h' };
 }
 
+/** Only user turns: a request never ends on (or contains) an assistant prefill. */
 export interface ChatMessage {
-	role: 'user' | 'assistant';
+	role: 'user';
 	content: string;
 }
 
@@ -31,13 +35,17 @@ export interface ClaudeRequest {
 	system: SystemBlock[];
 	messages: ChatMessage[];
 	maxTokens: number;
-	temperature: number;
-	/** JSON schema for constrained decoding (`output_config.format`). */
+	/** `output_config.effort`; omitted when undefined (the model's default applies). */
+	effort?: Effort;
+	/** JSON schema for constrained decoding (`output_config.format`), already reduced to the supported subset. */
 	outputSchema?: Record<string, unknown>;
 }
 
 export interface CallOptions {
+	/** Longest wait for one attempt. */
 	timeoutMs: number;
+	/** Absolute time (epoch ms) after which no attempt starts and none is waited for. */
+	deadline?: number;
 	retry?: RetryPolicy;
 	signal?: AbortSignal;
 	random?: () => number;
@@ -46,11 +54,27 @@ export interface CallOptions {
 }
 
 export interface ClaudeReply {
+	/** The text blocks joined; thinking blocks are skipped. */
 	text: string;
+	/** Whether the reply had any text block at all (a reply can be thinking only). */
+	hasText: boolean;
 	stopReason: string | null;
+	/** Why a refusal happened, when the API says (`stop_details`). */
+	stopDetails?: { category?: string | null; explanation?: string | null };
 	usage: Usage;
 	attempts: number;
 	requestId?: string;
+}
+
+/** A failure after some attempts; `attempts` is how many HTTP attempts were made. */
+export class TransportFailure extends Error {
+	constructor(
+		readonly error: AgentError,
+		readonly attempts: number,
+	) {
+		super(error.message);
+		this.name = 'TransportFailure';
+	}
 }
 
 export const DEFAULT_BASE_URL = 'https://api.anthropic.com';
@@ -62,76 +86,151 @@ export function createClaudeClient(credentials: ClaudeCredentials): Anthropic {
 		apiKey: credentials.apiKey,
 		baseURL: (credentials.baseUrl?.trim() || DEFAULT_BASE_URL).replace(/\/+$/, ''),
 		defaultHeaders: headers,
-		// Retries are ours: one policy, visible in the output as `attempts`.
+		// Retries are ours: one policy, bounded by the deadline, visible in the output as `attempts`.
 		maxRetries: 0,
 	});
 }
 
-/** Sends one Messages request, retrying transient failures per the policy. */
-export async function sendMessage(client: Anthropic, request: ClaudeRequest, options: CallOptions): Promise<ClaudeReply> {
+/**
+ * Runs `attempt` with our retry policy. Each attempt's timeout is bounded by the deadline; no
+ * retry wait runs past it. Throws TransportFailure.
+ */
+export async function withRetries<T>(options: CallOptions, attempt: (timeoutMs: number) => Promise<T>): Promise<{ value: T; attempts: number }> {
 	const policy = options.retry ?? DEFAULT_RETRY;
-	for (let attempt = 1; ; attempt++) {
-		try {
-			const reply = await client.messages.create(toParams(request), {
-				timeout: options.timeoutMs,
-				signal: options.signal,
-				maxRetries: 0,
-			});
-			return {
-				text: reply.content.map((block) => (block.type === 'text' ? block.text : '')).join(''),
-				stopReason: reply.stop_reason,
-				usage: normaliseUsage(reply.usage),
-				attempts: attempt,
-				requestId: (reply as { _request_id?: string | null })._request_id ?? undefined,
-			};
-		} catch (error) {
-			const failure = toAgentError(error, options.signal);
-			const delay = nextDelay(policy, failure, attempt, options.random);
-			if (delay === null || options.signal?.aborted) throw Object.assign(failure, { attempts: attempt });
-			options.onRetry?.(failure, attempt, delay);
-			try {
-				await sleep(delay, undefined, { signal: options.signal });
-			} catch {
-				throw Object.assign(classifyFailure({ aborted: true }), { attempts: attempt });
-			}
-		}
+	let last: AgentError | undefined;
+	for (let n = 1; ; n++) {
+		const remaining = options.deadline === undefined ? Number.POSITIVE_INFINITY : options.deadline - Date.now();
+		if (remaining <= 0) throw new TransportFailure(pastDeadline(last), n - 1);
+		const timeoutMs = Math.max(1, Math.min(options.timeoutMs, remaining));
+		const outcome = await attempt(timeoutMs).then(
+			(value) => ({ ok: true as const, value }),
+			(error: unknown) => ({ ok: false as const, error }),
+		);
+		if (outcome.ok) return { value: outcome.value, attempts: n };
+		let failure = toAgentError(outcome.error, options.signal);
+		if (failure.type === 'timeout' && timeoutMs < options.timeoutMs) failure = pastDeadline(failure);
+		last = failure;
+		const delay = failure.type === 'deadline' ? null : nextDelay(policy, failure, n, options.random);
+		if (delay === null || options.signal?.aborted) throw new TransportFailure(failure, n);
+		if (options.deadline !== undefined && Date.now() + delay >= options.deadline) throw new TransportFailure(pastDeadline(failure), n);
+		options.onRetry?.(failure, n, delay);
+		const waited = await sleep(delay, undefined, { signal: options.signal }).then(
+			() => true,
+			() => false,
+		);
+		if (!waited) throw new TransportFailure(classifyFailure({ aborted: true }), n);
 	}
 }
 
+function pastDeadline(last: AgentError | undefined): AgentError {
+	const why = last ? ` (last attempt: ${last.type}: ${last.message})` : '';
+	return new AgentError('deadline', `The run's deadline passed before the Claude API answered${why}. Fix: allow a later "Deadline", or lower Effort or the input size`, {
+		requestId: last?.requestId,
+	});
+}
+
+/** Sends one Messages request, retrying transient failures per the policy. Throws TransportFailure. */
+export async function sendMessage(client: Anthropic, request: ClaudeRequest, options: CallOptions): Promise<ClaudeReply> {
+	const { value: reply, attempts } = await withRetries(options, (timeout) =>
+		client.messages.create(toParams(request), { timeout, signal: options.signal, maxRetries: 0 }),
+	);
+	return readReply(reply as unknown as RawMessage, attempts);
+}
+
+/** Counts a request's input tokens (POST /v1/messages/count_tokens, free). Throws TransportFailure. */
+export async function countTokens(client: Anthropic, request: Omit<ClaudeRequest, 'maxTokens'>, options: CallOptions): Promise<number> {
+	const params: Record<string, unknown> = toParams({ ...request, maxTokens: 1 });
+	delete params.max_tokens; // count_tokens takes no max_tokens
+	const { value } = await withRetries(options, (timeout) =>
+		client.messages.countTokens(params as unknown as Parameters<Anthropic['messages']['countTokens']>[0], { timeout, signal: options.signal, maxRetries: 0 }),
+	);
+	return value.input_tokens;
+}
+
+/** The model ids the credential's key can use (GET /v1/models, all pages). Throws TransportFailure. */
+export async function listModels(client: Anthropic, options: CallOptions): Promise<Array<{ id: string; name: string }>> {
+	const { value } = await withRetries(options, async (timeout) => {
+		const out: Array<{ id: string; name: string }> = [];
+		for await (const model of client.models.list({ limit: 100 }, { timeout, signal: options.signal, maxRetries: 0 })) {
+			out.push({ id: model.id, name: model.display_name || model.id });
+		}
+		return out;
+	});
+	return value;
+}
+
 function toParams(request: ClaudeRequest) {
+	const outputConfig = {
+		...(request.effort ? { effort: request.effort } : {}),
+		...(request.outputSchema ? { format: { type: 'json_schema' as const, schema: request.outputSchema } } : {}),
+	};
 	return {
 		model: request.model,
 		max_tokens: request.maxTokens,
-		temperature: request.temperature,
 		system: request.system,
 		messages: request.messages,
-		...(request.outputSchema ? { output_config: { format: { type: 'json_schema' as const, schema: request.outputSchema } } } : {}),
+		...(Object.keys(outputConfig).length ? { output_config: outputConfig } : {}),
 	};
 }
 
-export function normaliseUsage(usage: Partial<Record<keyof Usage, number | null>> | undefined): Usage {
+interface RawMessage {
+	content: Array<{ type: string; text?: string }>;
+	stop_reason: string | null;
+	stop_details?: { category?: string | null; explanation?: string | null } | null;
+	usage?: RawUsage;
+	_request_id?: string | null;
+}
+
+interface RawUsage {
+	input_tokens?: number | null;
+	output_tokens?: number | null;
+	cache_creation_input_tokens?: number | null;
+	cache_read_input_tokens?: number | null;
+	cache_creation?: { ephemeral_1h_input_tokens?: number | null } | null;
+	output_tokens_details?: { thinking_tokens?: number | null } | null;
+}
+
+/** Reads a reply by block type, never by position: 5.5 replies start with thinking blocks. */
+export function readReply(message: RawMessage, attempts: number): ClaudeReply {
+	const texts = message.content.filter((block) => block.type === 'text').map((block) => block.text ?? '');
+	return {
+		text: texts.join(''),
+		hasText: texts.some((t) => t.trim() !== ''),
+		stopReason: message.stop_reason,
+		...(message.stop_details ? { stopDetails: message.stop_details } : {}),
+		usage: normaliseUsage(message.usage),
+		attempts,
+		requestId: message._request_id ?? undefined,
+	};
+}
+
+export function normaliseUsage(usage: RawUsage | undefined): Usage {
 	return {
 		input_tokens: usage?.input_tokens ?? 0,
 		output_tokens: usage?.output_tokens ?? 0,
 		cache_creation_input_tokens: usage?.cache_creation_input_tokens ?? 0,
 		cache_read_input_tokens: usage?.cache_read_input_tokens ?? 0,
+		cache_creation_1h_input_tokens: usage?.cache_creation?.ephemeral_1h_input_tokens ?? 0,
+		thinking_tokens: usage?.output_tokens_details?.thinking_tokens ?? 0,
 	};
 }
 
 export function toAgentError(error: unknown, signal?: AbortSignal): AgentError {
 	if (error instanceof AgentError) return error;
+	if (error instanceof TransportFailure) return error.error;
 	if (signal?.aborted || error instanceof Anthropic.APIUserAbortError) return classifyFailure({ aborted: true });
 	if (error instanceof Anthropic.APIConnectionTimeoutError) return classifyFailure({ timedOut: true });
-	if (error instanceof Anthropic.APIConnectionError) {
-		return classifyFailure({ connection: true, message: causeMessage(error) });
-	}
+	if (error instanceof Anthropic.APIConnectionError) return classifyFailure({ connection: true, message: causeMessage(error) });
 	if (error instanceof Anthropic.APIError) {
-		const body = error.error as { error?: { type?: string; message?: string } } | undefined;
+		const body = error.error as { error?: { type?: string; message?: string; details?: { error_code?: string } }; request_id?: string } | undefined;
 		return classifyFailure({
 			status: error.status,
 			apiErrorType: body?.error?.type,
+			errorCode: body?.error?.details?.error_code,
 			message: body?.error?.message ?? error.message,
+			requestId: body?.request_id ?? error.requestID ?? undefined,
 			headers: error.headers,
+			body: body as { [key: string]: unknown } | undefined,
 		});
 	}
 	return classifyFailure({ connection: true, message: (error as Error)?.message });

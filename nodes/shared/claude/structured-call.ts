@@ -1,68 +1,105 @@
 /**
  * One structured task: the role's instructions (cached), the fenced data, a reply checked
- * against the schema, and one repair round that shows the model its validation error.
+ * against the schema, and one repair round that shows the model its validation error. It never
+ * throws for a failed call: the outcome is a value that carries what was spent either way.
  */
 import type Anthropic from '@anthropic-ai/sdk';
-import { addUsage, ZERO_USAGE, type Usage } from '../models/prices.ts';
+import type { Effort } from '../models/effort.ts';
+import type { PriceTable } from '../models/prices.ts';
+import { fence } from '../prompt/fence.ts';
 import { parseReply, type OutputSchema } from '../structured/output-schema.ts';
+import { countTokens, sendMessage, TransportFailure, type CallOptions, type ChatMessage, type ClaudeReply, type SystemBlock } from './client.ts';
 import { AgentError } from './errors.ts';
-import type { BudgetGuard } from '../budget/guard.ts';
-import { sendMessage, type CallOptions, type ChatMessage, type SystemBlock } from './client.ts';
+import type { SpendGate, SpendHold } from './spend-gate.ts';
+import { addReply, emptySpend, type Spend } from './spend.ts';
+
+export type CacheTtl = '5m' | '1h';
 
 export interface StructuredTask {
 	model: string;
-	/** Stable text: role instructions and output contract; cached when `cache` is on. */
+	/** Stable text: role instructions and output contract; cached when `cache` is set. */
 	instructions: string;
 	/** Per-run text: context and fenced data. */
 	input: string;
 	schema: OutputSchema;
 	maxTokens: number;
-	temperature: number;
-	cache: boolean;
+	effort?: Effort;
+	/** Prompt caching of the instructions, with its TTL; undefined = off. */
+	cache?: CacheTtl;
 }
 
-export interface StructuredResult {
-	value: unknown;
-	usage: Usage;
-	/** HTTP attempts across the first try, retries and the repair round. */
-	attempts: number;
-	/** Repair rounds used (0 or 1). */
-	repairs: number;
-	/** The model that answered: the task's, or a cheaper one the budget stepped down to. */
-	model: string;
-}
+export type StructuredOptions = CallOptions & {
+	prices: PriceTable;
+	/** A budget: reserve before each request, settle after it. */
+	gate?: SpendGate;
+};
 
-type Accounting = { usage: Usage; attempts: number; repairs: number; model: string };
+export type StructuredOutcome = { ok: true; value: unknown; spend: Spend } | { ok: false; error: AgentError; spend: Spend };
 
-export type StructuredCallOptions = CallOptions & { budget?: BudgetGuard };
+type Ask = { ok: true; reply: ClaudeReply } | { ok: false; error: AgentError };
 
-export async function runStructured(client: Anthropic, task: StructuredTask, options: StructuredCallOptions): Promise<StructuredResult> {
+export async function runStructured(client: Anthropic, task: StructuredTask, options: StructuredOptions): Promise<StructuredOutcome> {
 	const system: SystemBlock[] = [
-		{ type: 'text', text: task.instructions, ...(task.cache ? { cache_control: { type: 'ephemeral' as const } } : {}) },
+		{ type: 'text', text: task.instructions, ...(task.cache ? { cache_control: cacheControl(task.cache) } : {}) },
 	];
-	const acc: Accounting = { usage: ZERO_USAGE, attempts: 0, repairs: 0, model: task.model };
-	const messages: ChatMessage[] = [{ role: 'user', content: task.input }];
-	const first = await ask(client, task, system, messages, options, acc);
-	const checked = parseReply(first, task.schema);
-	if (checked.ok) return { value: checked.value, ...acc };
-	acc.repairs = 1;
+	const state = { spend: emptySpend(task.model) };
+	const fail = (error: AgentError): StructuredOutcome => ({ ok: false, error, spend: state.spend });
 
-	messages.push(
-		{ role: 'assistant', content: first },
-		{
-			role: 'user',
-			content:
-				`Your reply was rejected: ${checked.error}. ` +
-				'Reply again with only the corrected JSON object that matches the required schema.',
-		},
+	const first = await ask(client, task, system, [{ role: 'user', content: task.input }], options, state);
+	if (!first.ok) return fail(first.error);
+	const stopped = stopFailure(first.reply, task.maxTokens);
+	if (stopped) return fail(stopped);
+	const checked = parseReply(first.reply.text, task.schema);
+	if (checked.ok) return { ok: true, value: checked.value, spend: state.spend };
+
+	// One repair round, as a single user turn: the rejected reply travels as fenced data, so the
+	// request never ends on (or replays) an assistant turn.
+	state.spend = { ...state.spend, repairs: state.spend.repairs + 1 };
+	const repair = [
+		task.input,
+		'',
+		'Your previous reply to this task is below. It was rejected:',
+		checked.error,
+		fence('rejected-reply', first.reply.text),
+		'Reply again with only the corrected JSON object that matches the required schema.',
+	].join('\n');
+	const second = await ask(client, task, system, [{ role: 'user', content: repair }], options, state);
+	if (!second.ok) return fail(second.error);
+	const stoppedAgain = stopFailure(second.reply, task.maxTokens);
+	if (stoppedAgain) return fail(stoppedAgain);
+	const rechecked = parseReply(second.reply.text, task.schema);
+	if (rechecked.ok) return { ok: true, value: rechecked.value, spend: state.spend };
+	return fail(
+		new AgentError('invalid_output', `The model's reply did not match the output schema after one repair attempt: ${rechecked.error}`, {
+			requestId: second.reply.requestId,
+		}),
 	);
-	const second = await ask(client, task, system, messages, options, acc);
-	const rechecked = parseReply(second, task.schema);
-	if (rechecked.ok) return { value: rechecked.value, ...acc };
-	throw withAccounting(
-		new AgentError('invalid_output', `The model's reply did not match the output schema after one repair attempt: ${rechecked.error}`),
-		acc,
-	);
+}
+
+function cacheControl(ttl: CacheTtl): { type: 'ephemeral'; ttl?: '1h' } {
+	return ttl === '1h' ? { type: 'ephemeral', ttl: '1h' } : { type: 'ephemeral' };
+}
+
+/**
+ * A billed reply that cannot be used, and why (https://platform.claude.com/docs/en/build-with-claude/handling-stop-reasons):
+ * a refusal is final (no paid repair round), a context overflow names the fix, and a reply cut
+ * at Max Tokens says whether thinking used it all.
+ */
+export function stopFailure(reply: ClaudeReply, maxTokens: number): AgentError | undefined {
+	const requestId = reply.requestId;
+	if (reply.stopReason === 'refusal') {
+		const why = [reply.stopDetails?.category, reply.stopDetails?.explanation].filter(Boolean).join(': ');
+		return new AgentError('refused', `The model declined this request${why ? ` (${why})` : ''}. The reply is billed and was not retried. Fix: review the input or the instructions`, { requestId });
+	}
+	if (reply.stopReason === 'model_context_window_exceeded') {
+		return new AgentError('input_too_large', "The prompt and reply no longer fit the model's context window. Fix: lower \"Chunk Size\" or \"Digest Size\" so each request is smaller", { requestId });
+	}
+	if (reply.stopReason === 'max_tokens') {
+		return reply.hasText
+			? new AgentError('truncated', `The reply reached the Max Tokens limit (${maxTokens}) before it was complete. Fix: raise "Max Tokens" in the node options`, { requestId })
+			: new AgentError('truncated', `Thinking used the whole Max Tokens (${maxTokens}) before any answer: raise Max Tokens or lower Effort`, { requestId });
+	}
+	return undefined;
 }
 
 async function ask(
@@ -70,60 +107,45 @@ async function ask(
 	task: StructuredTask,
 	system: SystemBlock[],
 	messages: ChatMessage[],
-	options: StructuredCallOptions,
-	acc: Accounting,
-): Promise<string> {
-	const promptChars = system.reduce((n, b) => n + b.text.length, 0) + messages.reduce((n, m) => n + m.content.length, 0);
-	let hold: Awaited<ReturnType<BudgetGuard['reserve']>> | undefined;
-	let settled: Usage | undefined;
+	options: StructuredOptions,
+	state: { spend: Spend },
+): Promise<Ask> {
+	let hold: SpendHold | undefined;
+	if (options.gate) {
+		const promptChars = JSON.stringify(task.schema.jsonSchema).length + system.reduce((n, b) => n + b.text.length, 0) + messages.reduce((n, m) => n + m.content.length, 0);
+		const count = (model: string) => countTokens(client, { model, system, messages, outputSchema: task.schema.jsonSchema }, options);
+		try {
+			hold = await options.gate.reserve({ model: state.spend.model, promptChars, maxTokens: task.maxTokens, countTokens: count });
+		} catch (error) {
+			if (error instanceof AgentError) return { ok: false, error };
+			return { ok: false, error: new AgentError('budget_unavailable', `The budget store could not be reached, so no call was made: ${(error as Error).message}. Fix: check the budget store (Redis credential or embedded ledger)`) };
+		}
+		state.spend = { ...state.spend, model: hold.model };
+	}
+	const model = state.spend.model;
 	try {
-		if (options.budget) {
-			const count = (model: string) => countInputTokens(client, model, system, messages, task.schema.jsonSchema);
-			hold = await options.budget.reserve(acc.model, promptChars, task.maxTokens, count);
-			acc.model = hold.model;
-		}
-		const reply = await sendMessage(
-			client,
-			{ model: acc.model, system, messages: [...messages], maxTokens: task.maxTokens, temperature: task.temperature, outputSchema: task.schema.jsonSchema },
-			options,
-		);
-		settled = reply.usage;
-		acc.usage = addUsage(acc.usage, reply.usage);
-		acc.attempts += reply.attempts;
-		if (reply.stopReason === 'max_tokens') {
-			throw new AgentError(
-				'truncated',
-				`The reply reached the Max Tokens limit (${task.maxTokens}) before it was complete. Fix: raise "Max Tokens" in the node options`,
-			);
-		}
-		return reply.text;
+		const reply = await sendMessage(client, { model, system, messages, maxTokens: task.maxTokens, effort: task.effort, outputSchema: task.schema.jsonSchema }, options);
+		state.spend = addReply({ ...state.spend, attempts: state.spend.attempts + reply.attempts }, model, reply.usage, options.prices);
+		if (hold) await settle(options.gate!, hold, reply.usage, state);
+		return { ok: true, reply };
 	} catch (error) {
-		const failure = error as AgentError & { attempts?: number };
-		if (failure.attempts) acc.attempts += failure.attempts;
-		throw withAccounting(failure, acc);
-	} finally {
-		// Failed attempts are not billed; a reply cut at max_tokens is.
-		if (hold) await options.budget!.settle(hold, settled);
+		const failure = error instanceof TransportFailure ? error : new TransportFailure(new AgentError('connection', (error as Error).message), 1);
+		state.spend = { ...state.spend, attempts: state.spend.attempts + failure.attempts };
+		// Failed attempts are not billed: release the reservation.
+		if (hold) await settle(options.gate!, hold, undefined, state);
+		return { ok: false, error: failure.error };
 	}
 }
 
-async function countInputTokens(
-	client: Anthropic,
-	model: string,
-	system: SystemBlock[],
-	messages: ChatMessage[],
-	schema: Record<string, unknown>,
-): Promise<number> {
-	const counted = await client.messages.countTokens({
-		model,
-		system,
-		messages,
-		output_config: { format: { type: 'json_schema', schema } },
-	} as Parameters<Anthropic['messages']['countTokens']>[0]);
-	return counted.input_tokens;
-}
-
-/** Failures still carry what was spent, so cost reports stay complete. */
-function withAccounting(error: AgentError, acc: Accounting): AgentError & Accounting {
-	return Object.assign(error, { usage: acc.usage, attempts: acc.attempts, repairs: acc.repairs, model: acc.model });
+/** A billed reply is never lost because the budget store failed: the failure is recorded instead. */
+async function settle(gate: SpendGate, hold: SpendHold, usage: ClaudeReply['usage'] | undefined, state: { spend: Spend }): Promise<void> {
+	try {
+		await gate.settle(hold, usage);
+	} catch (error) {
+		const what = usage ? 'the reply was kept and counted, but its cost is not yet in the budget' : 'its reservation is still held';
+		state.spend = {
+			...state.spend,
+			warnings: [...state.spend.warnings, `budget_settle_failed: ${(error as Error).message}; ${what}; the budget retries settling when the store is back`],
+		};
+	}
 }

@@ -28,6 +28,9 @@ export interface FinalizeContext {
 export interface CoordinatorMode {
 	id: 'incident' | 'review' | 'cost';
 	name: string;
+	/** The editor's option: its label and what the mode produces. */
+	label: string;
+	description: string;
 	brief: string[];
 	schema: z.ZodType;
 	/** Whether the decision can be made in code alone from the specialists' findings. */
@@ -82,6 +85,8 @@ export const COORDINATOR_MODES: Record<CoordinatorMode['id'], CoordinatorMode> =
 	incident: {
 		id: 'incident',
 		name: 'Incident Commander',
+		label: 'Incident',
+		description: 'Root cause with confidence, remediation, prevention, MTTR, business impact',
 		brief: [
 			'You are the incident commander. Specialists analysed one incident in parallel; decide what happened and what to do.',
 			'Be decisive: name one root cause with a confidence 0-100. Where specialists disagree, state the conflict and how you resolved it.',
@@ -105,6 +110,8 @@ export const COORDINATOR_MODES: Record<CoordinatorMode['id'], CoordinatorMode> =
 	review: {
 		id: 'review',
 		name: 'Review Lead',
+		label: 'PR Review',
+		description: 'Merged findings, counts, a Markdown comment and a merge verdict decided in code',
 		brief: [
 			'You lead a pull request review. Merge the reviewers\' findings: one entry per distinct problem, listing every reviewer that reported it.',
 			'Keep file and line. Keep the most severe rating when reviewers disagree unless the evidence shows it is overstated. Drop findings that are not problems.',
@@ -128,6 +135,8 @@ export const COORDINATOR_MODES: Record<CoordinatorMode['id'], CoordinatorMode> =
 	cost: {
 		id: 'cost',
 		name: 'FinOps Lead',
+		label: 'Cost',
+		description: 'Rank all cloud savings by ROI (savings ÷ effort), totals, quick wins, a plan',
 		brief: [
 			'You lead a multi-cloud cost review. Normalise every recommendation from the cloud specialists: cloud, resource, action, category, monthly savings in USD, effort in hours.',
 			'Merge duplicates, drop recommendations without evidence, keep the specialists\' numbers unless they are inconsistent with the data. ROI and ranking are computed for you.',
@@ -146,3 +155,7 @@ export const COORDINATOR_MODES: Record<CoordinatorMode['id'], CoordinatorMode> =
 		},
 	},
 };
+
+export function findMode(id: string): CoordinatorMode | undefined {
+	return Object.prototype.hasOwnProperty.call(COORDINATOR_MODES, id) ? COORDINATOR_MODES[id as CoordinatorMode['id']] : undefined;
+}

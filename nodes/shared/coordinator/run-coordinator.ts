@@ -4,13 +4,18 @@
  * tokens, cost and wall time. Never throws for API failures: they become `status: "failed"`.
  */
 import type Anthropic from '@anthropic-ai/sdk';
+import type { AgentSettings } from '../agent-settings.ts';
 import { redact } from '../claude/client.ts';
 import { AgentError } from '../claude/errors.ts';
-import type { RetryPolicy } from '../claude/retry.ts';
-import { runStructured, type StructuredCallOptions } from '../claude/structured-call.ts';
-import { addUsage, costOf, roundUsd, ZERO_USAGE, type PriceTable, type Usage } from '../models/prices.ts';
+import { rememberCause } from '../claude/failure-cause.ts';
+import { explainModelNotFound } from '../claude/model-not-found.ts';
+import { runStructured } from '../claude/structured-call.ts';
+import { emptySpend, type Spend } from '../claude/spend.ts';
+import { maxTokensFor, resolveEffort, type Effort } from '../models/effort.ts';
+import { addUsage, roundUsd, ZERO_USAGE, type Usage } from '../models/prices.ts';
 import { chooseModel, estimateTokens, type ModelSelection } from '../models/tiers.ts';
 import { UNTRUSTED_DATA_RULE } from '../prompt/fence.ts';
+import type { RunHooks } from '../specialist/run-specialist.ts';
 import { taskInput, type RunContext } from '../specialist/prompt.ts';
 import { zodOutputSchema, type OutputSchema } from '../structured/output-schema.ts';
 import { COORDINATOR_MODES, type CoordinatorMode } from './modes.ts';
@@ -19,6 +24,9 @@ import type { Severity } from './review-verdict.ts';
 import type { SpecialistOutcome } from './specialist-items.ts';
 
 export type ModeChoice = CoordinatorMode['id'] | { custom: { prompt: string; schema: OutputSchema } };
+
+/** Coordinators weigh several reports: they think at medium effort unless told otherwise. */
+export const COORDINATOR_EFFORT: Effort = 'medium';
 
 export interface CoordinatorTask {
 	mode: ModeChoice;
@@ -30,16 +38,6 @@ export interface CoordinatorTask {
 	selection: ModelSelection;
 	blockingSeverity: Severity;
 	topN: number;
-}
-
-export interface CoordinatorSettings {
-	maxTokens: number;
-	temperature: number;
-	cache: boolean;
-	timeoutMs: number;
-	retry: RetryPolicy;
-	prices: PriceTable;
-	secrets: string[];
 }
 
 export interface CostLine {
@@ -54,54 +52,52 @@ export interface CoordinatorResult {
 	status: 'success' | 'insufficient_evidence' | 'failed';
 	decision: Record<string, unknown> | null;
 	basedOn: Omit<QuorumResult, 'survivors' | 'met'> & { succeeded: number };
+	/** `model`, or `rules` when the decision was made in code (asked for, or after the deadline). */
+	decidedBy: 'model' | 'rules' | null;
 	model: string | null;
 	tier: string | null;
+	effort: string | null;
 	cost: { specialists: CostLine[]; coordinator: CostLine & { attempts: number; repairs: number; durationMs: number }; total: { usage: Usage; costUsd: number } };
 	wallMs: number | null;
-	error?: { type: string; message: string };
+	warnings?: string[];
+	error?: { type: string; message: string; request_id?: string };
 }
 
-export async function runCoordinator(
-	client: Anthropic,
-	task: CoordinatorTask,
-	settings: CoordinatorSettings,
-	callOptions: Pick<StructuredCallOptions, 'signal' | 'onRetry' | 'budget'> = {},
-): Promise<CoordinatorResult> {
+export async function runCoordinator(client: Anthropic, task: CoordinatorTask, settings: AgentSettings, hooks: RunHooks = {}): Promise<CoordinatorResult> {
 	const started = performance.now();
 	const quorum = checkQuorum(task.outcomes, task.quorum);
 	const mode = typeof task.mode === 'string' ? COORDINATOR_MODES[task.mode] : undefined;
 	const schema = mode ? zodOutputSchema(mode.schema) : (task.mode as { custom: { schema: OutputSchema } }).custom.schema;
 	const input = synthesisInput(quorum, task.context);
-	const useModel = !(task.synthesis === 'rules' && mode?.rulesOnly);
-	const choice = useModel ? chooseModel(task.selection, { defaultTier: 'deep', complexity: 'high' }, estimateTokens(input)) : null;
-	const spent = { usage: ZERO_USAGE, attempts: 0, repairs: 0, model: choice?.model };
+	const pastDeadline = () => settings.deadline !== undefined && Date.now() >= settings.deadline;
+	const rulesAsked = task.synthesis === 'rules' && Boolean(mode?.rulesOnly);
+	const choice = rulesAsked ? null : chooseModel(task.selection, { defaultTier: 'deep', complexity: 'high' }, estimateTokens(input));
+	const effort = choice ? resolveEffort(settings.effort, COORDINATOR_EFFORT, choice.model) : undefined;
+	let spent: Spend = emptySpend(choice?.model ?? '');
 
-	const result = (status: CoordinatorResult['status'], decision: CoordinatorResult['decision'], error?: AgentError): CoordinatorResult => {
+	const result = (status: CoordinatorResult['status'], decision: CoordinatorResult['decision'], decidedBy: CoordinatorResult['decidedBy'], error?: AgentError): CoordinatorResult => {
 		const durationMs = Math.round(performance.now() - started);
 		const specialists = task.outcomes.map((o) => ({ agent: o.agent, model: o.model, usage: o.usage ?? ZERO_USAGE, costUsd: o.costUsd ?? null }));
 		const coordinator = {
 			agent: 'coordinator',
-			model: spent.model,
+			model: spent.model || undefined,
 			usage: spent.usage,
-			costUsd: spent.model ? costOf(spent.usage, spent.model, settings.prices) : 0,
+			costUsd: spent.costUsd,
 			attempts: spent.attempts,
 			repairs: spent.repairs,
 			durationMs,
 		};
 		const all = [...specialists, coordinator];
-		return {
+		const called = spent.attempts > 0;
+		return rememberCause<CoordinatorResult>({
 			mode: mode?.id ?? 'custom',
 			status,
 			decision,
-			basedOn: {
-				succeeded: quorum.survivors.length,
-				total: quorum.total,
-				required: quorum.required,
-				missing: quorum.missing,
-				note: quorum.note,
-			},
-			model: spent.model ?? null,
-			tier: choice ? (spent.model === choice.model ? choice.tier : 'stepped-down') : null,
+			basedOn: { succeeded: quorum.survivors.length, total: quorum.total, required: quorum.required, missing: quorum.missing, note: quorum.note },
+			decidedBy,
+			model: called ? spent.model : null,
+			tier: called && choice ? (spent.model === choice.model ? choice.tier : 'stepped-down') : null,
+			effort: called ? (effort ?? null) : null,
 			cost: {
 				specialists,
 				coordinator,
@@ -111,44 +107,40 @@ export async function runCoordinator(
 				},
 			},
 			wallMs: runWallMs(task.outcomes, durationMs),
-			...(error ? { error: { type: error.type, message: redact(error.message, settings.secrets) } } : {}),
-		};
+			...(spent.warnings.length ? { warnings: spent.warnings.map((w) => redact(w, settings.secrets)) } : {}),
+			...(error ? { error: { type: error.type, message: redact(error.message, settings.secrets), ...(error.requestId ? { request_id: error.requestId } : {}) } } : {}),
+		}, error);
 	};
 
 	if (!quorum.met) {
-		return result('insufficient_evidence', null, new AgentError('input', `Quorum not met: ${quorum.required} successful specialists needed, ${quorum.note}`));
+		return result('insufficient_evidence', null, null, new AgentError('input', `Quorum not met: ${quorum.required} successful specialists needed, ${quorum.note}`));
 	}
 	const finalize = (value: unknown) =>
 		mode ? mode.finalize(value, { quorum, blockingSeverity: task.blockingSeverity, topN: task.topN }) : (value as Record<string, unknown>);
-	if (!useModel) return result('success', { ...finalize(mode!.rulesOnly!(quorum.survivors)), basedOn: quorum.note });
+	const byRules = (note?: string) => result('success', { ...finalize(mode!.rulesOnly!(quorum.survivors)), basedOn: quorum.note, ...(note ? { note } : {}) }, 'rules');
+	if (rulesAsked) return byRules();
+	// Past the deadline: decide with what we have when the mode can, else fail cleanly.
+	const deadlineFailure = new AgentError('deadline', "The run's deadline passed before the coordinator could ask the model; no call was made");
+	if (pastDeadline()) return mode?.rulesOnly ? byRules(`Decided in code: ${deadlineFailure.message}`) : result('failed', null, null, deadlineFailure);
 
-	try {
-		const out = await runStructured(
-			client,
-			{
-				model: choice!.model,
-				instructions: instructions(mode, task.mode, schema),
-				input,
-				schema,
-				maxTokens: settings.maxTokens,
-				temperature: settings.temperature,
-				cache: settings.cache,
-			},
-			{ timeoutMs: settings.timeoutMs, retry: settings.retry, ...callOptions },
-		);
-		spent.usage = out.usage;
-		spent.attempts = out.attempts;
-		spent.repairs = out.repairs;
-		spent.model = out.model;
-		return result('success', { ...finalize(out.value), basedOn: quorum.note });
-	} catch (error) {
-		const failure = error as AgentError & { usage?: Usage; attempts?: number; repairs?: number; model?: string };
-		if (failure.model) spent.model = failure.model;
-		spent.usage = failure.usage ?? ZERO_USAGE;
-		spent.attempts = failure.attempts ?? 0;
-		spent.repairs = failure.repairs ?? 0;
-		return result('failed', null, failure instanceof AgentError ? failure : new AgentError('connection', String(failure)));
-	}
+	const outcome = await runStructured(
+		client,
+		{
+			model: choice!.model,
+			instructions: instructions(mode, task.mode, schema),
+			input,
+			schema,
+			maxTokens: maxTokensFor(settings.maxTokens, effort, choice!.model),
+			effort,
+			cache: settings.cache,
+		},
+		{ timeoutMs: settings.timeoutMs, deadline: settings.deadline, retry: settings.retry, prices: settings.prices, signal: hooks.signal, onRetry: hooks.onRetry, gate: hooks.gate },
+	);
+	spent = outcome.spend;
+	if (outcome.ok) return result('success', { ...finalize(outcome.value), basedOn: quorum.note }, 'model');
+	if (outcome.error.type === 'deadline' && mode?.rulesOnly) return byRules(`Decided in code: ${outcome.error.message}`);
+	const options = { timeoutMs: settings.timeoutMs, deadline: settings.deadline, signal: hooks.signal };
+	return result('failed', null, null, await explainModelNotFound(client, outcome.error, spent.model, options));
 }
 
 function instructions(mode: CoordinatorMode | undefined, choice: ModeChoice, schema: OutputSchema): string {

@@ -87,43 +87,63 @@ export function recordTask(m: AgentMetrics, t: TaskRecord): void {
 
 /**
  * The task records in one output item: a specialist result is one task; a coordinator result
- * is the coordinator's own task (its specialists were recorded where they ran). Anything else
- * gives none.
+ * is the coordinator's own task (its specialists were recorded where they ran); a failed item
+ * of either node counts as a failure. Missing or odd fields count as zero: recording never
+ * throws. Anything else gives none (undefined).
  */
 export function tasksInItem(json: Record<string, unknown>): TaskRecord[] | undefined {
-	if (typeof json.agent === 'string' && (json.status === 'success' || json.status === 'failed') && json.usage) {
+	const errorType = (json.error as { type?: unknown } | undefined)?.type;
+	const failed = json.status === 'failed' || json.status === 'insufficient_evidence';
+	if (typeof json.agent === 'string' && (json.status === 'success' || failed)) {
 		return [
 			{
 				agent: json.agent,
-				model: String(json.model ?? 'unknown'),
-				status: json.status,
-				durationMs: Number(json.durationMs ?? 0),
-				usage: json.usage as Usage,
-				costUsd: (json.costUsd as number | null) ?? null,
-				attempts: Number(json.attempts ?? 1),
-				repairs: Number(json.repairs ?? 0),
-				errorType: (json.error as { type?: string } | undefined)?.type,
+				model: String(json.model || 'unknown'),
+				status: failed ? 'failed' : 'success',
+				durationMs: num(json.durationMs),
+				usage: usageOf(json.usage),
+				costUsd: typeof json.costUsd === 'number' ? json.costUsd : null,
+				attempts: num(json.attempts),
+				repairs: num(json.repairs),
+				errorType: typeof errorType === 'string' ? errorType : undefined,
 			},
 		];
 	}
-	const cost = json.cost as { coordinator?: { usage: Usage; costUsd: number | null; attempts: number; repairs?: number; durationMs: number } } | undefined;
-	if (typeof json.mode === 'string' && cost?.coordinator) {
-		if (!json.model) return []; // decided in code: no model call to record
+	if (typeof json.mode === 'string' || (failed && 'decision' in json)) {
+		const line = ((json.cost as { coordinator?: Record<string, unknown> } | undefined)?.coordinator ?? {}) as Record<string, unknown>;
+		if (json.status === 'success' && !json.model) return []; // decided in code: no model call to record
 		return [
 			{
 				agent: 'coordinator',
-				model: String(json.model),
+				model: String(json.model || 'unknown'),
 				status: json.status === 'success' ? 'success' : 'failed',
-				durationMs: cost.coordinator.durationMs,
-				usage: cost.coordinator.usage,
-				costUsd: cost.coordinator.costUsd,
-				attempts: cost.coordinator.attempts,
-				repairs: Number(cost.coordinator.repairs ?? 0),
-				errorType: (json.error as { type?: string } | undefined)?.type ?? (json.status === 'insufficient_evidence' ? 'insufficient_evidence' : undefined),
+				durationMs: num(line.durationMs),
+				usage: usageOf(line.usage),
+				costUsd: typeof line.costUsd === 'number' ? line.costUsd : null,
+				attempts: num(line.attempts),
+				repairs: num(line.repairs),
+				errorType: typeof errorType === 'string' ? errorType : json.status === 'insufficient_evidence' ? 'insufficient_evidence' : undefined,
 			},
 		];
 	}
 	return undefined;
+}
+
+function num(value: unknown): number {
+	const n = Number(value);
+	return Number.isFinite(n) && n > 0 ? n : 0;
+}
+
+function usageOf(value: unknown): Usage {
+	const u = (value && typeof value === 'object' ? value : {}) as Record<string, unknown>;
+	return {
+		input_tokens: num(u.input_tokens),
+		output_tokens: num(u.output_tokens),
+		cache_creation_input_tokens: num(u.cache_creation_input_tokens),
+		cache_read_input_tokens: num(u.cache_read_input_tokens),
+		cache_creation_1h_input_tokens: num(u.cache_creation_1h_input_tokens),
+		thinking_tokens: num(u.thinking_tokens),
+	};
 }
 
 /**

@@ -1,15 +1,20 @@
 /** Model tiers: a role asks for a capability level; the user decides which model serves it. */
 import { ParameterError } from '../parameter-error.ts';
+import { MODEL_CATALOG } from './catalog.data.ts';
+
 export const TIERS = ['fast', 'balanced', 'deep'] as const;
 export type Tier = (typeof TIERS)[number];
 export type TierChoice = Tier | 'auto';
 export type Complexity = 'low' | 'medium' | 'high';
 
-export const DEFAULT_TIER_MODELS: Record<Tier, string> = {
-	fast: 'claude-haiku-5-5',
-	balanced: 'claude-sonnet-5-5',
-	deep: 'claude-opus-5-5',
-};
+/** Each tier's model, as the catalog says. */
+export const DEFAULT_TIER_MODELS: Record<Tier, string> = Object.fromEntries(
+	TIERS.map((tier) => {
+		const model = MODEL_CATALOG.find((m) => m.tier === tier);
+		if (!model) throw new Error(`The model catalog has no model for the ${tier} tier`);
+		return [tier, model.id];
+	}),
+) as Record<Tier, string>;
 
 /** Above this many estimated input tokens the fast tier is not trusted with the whole prompt. */
 export const LARGE_INPUT_TOKENS = 60_000;
@@ -60,7 +65,13 @@ export function chooseModel(
 	return { tier, model: override || DEFAULT_TIER_MODELS[tier] };
 }
 
-/** Rough token estimate for sizing decisions (about 4 characters per token for English/logs). */
-export function estimateTokens(text: string): number {
-	return Math.ceil(text.length / 4);
+/**
+ * Characters per token assumed for sizing and budget estimates. The 5.5 models' tokenizer
+ * counts about 30% more tokens than older ones for the same text (models/haiku-5-5/whats-new),
+ * about 3 characters a token for English and logs; when exactness matters, count_tokens is used.
+ */
+export const CHARS_PER_TOKEN = 3;
+
+export function estimateTokens(text: string | number): number {
+	return Math.ceil((typeof text === 'number' ? text : text.length) / CHARS_PER_TOKEN);
 }

@@ -140,3 +140,26 @@ export function linkedAbort(ctx: IExecuteFunctions): { signal: AbortSignal; abor
 		release: () => cancel?.removeEventListener('abort', onCancel),
 	};
 }
+
+/**
+ * For nodes whose input items together make ONE unit of work (a Coordinator decides one run
+ * from all of its specialists' items): one output item, paired with every input item, and the
+ * same failure shape and Continue On Fail rules as runPerItem.
+ */
+export async function runForAllItems(
+	ctx: IExecuteFunctions,
+	work: (items: INodeExecutionData[], signal: AbortSignal) => Promise<IDataObject>,
+	options: Pick<RunOptions, 'failureFields' | 'describe'> = {},
+): Promise<INodeExecutionData[]> {
+	const items = ctx.getInputData();
+	const pairedItem = items.map((_, item) => ({ item }));
+	const stop = linkedAbort(ctx);
+	try {
+		return [{ json: await work(items, stop.signal), pairedItem }];
+	} catch (error) {
+		if (!ctx.continueOnFail()) throw toNodeError(ctx, error, 0, options.describe?.(error));
+		return [{ json: failedJson(error, options.failureFields?.(0, error)), pairedItem }];
+	} finally {
+		stop.release();
+	}
+}

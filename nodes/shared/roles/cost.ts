@@ -35,6 +35,7 @@ function cloud(id: string, name: string, services: string): RolePreset {
 		inputKind: 'billing',
 		cloud: id,
 		defaultTier: 'balanced',
+		defaultEffort: 'medium',
 		complexity: 'medium',
 		schema: costRecommendationsSchema,
 	};

@@ -24,6 +24,7 @@ export const INCIDENT_ROLES: RolePreset[] = [
 		inputField: 'logs',
 		inputKind: 'logs',
 		defaultTier: 'fast',
+		defaultEffort: 'low',
 		complexity: 'low',
 		schema: z.object({
 			...baseFindings,
@@ -48,6 +49,7 @@ export const INCIDENT_ROLES: RolePreset[] = [
 		inputField: 'metrics',
 		inputKind: 'text',
 		defaultTier: 'fast',
+		defaultEffort: 'low',
 		complexity: 'low',
 		schema: z.object({
 			...baseFindings,
@@ -71,6 +73,7 @@ export const INCIDENT_ROLES: RolePreset[] = [
 		inputField: 'recent_commits',
 		inputKind: 'text',
 		defaultTier: 'balanced',
+		defaultEffort: 'medium',
 		complexity: 'medium',
 		schema: z.object({
 			...baseFindings,
@@ -94,6 +97,7 @@ export const INCIDENT_ROLES: RolePreset[] = [
 		inputField: 'infrastructure',
 		inputKind: 'text',
 		defaultTier: 'balanced',
+		defaultEffort: 'medium',
 		complexity: 'medium',
 		schema: z.object({
 			...baseFindings,
@@ -117,6 +121,7 @@ export const INCIDENT_ROLES: RolePreset[] = [
 		inputField: 'cost_data',
 		inputKind: 'text',
 		defaultTier: 'fast',
+		defaultEffort: 'low',
 		complexity: 'low',
 		schema: z.object({
 			...baseFindings,

@@ -31,6 +31,7 @@ function reviewer(id: string, name: string, description: string, mustFind: strin
 		inputField: 'diff',
 		inputKind: 'diff',
 		defaultTier: tier,
+		defaultEffort: tier === 'fast' ? 'low' : 'medium',
 		complexity: tier === 'fast' ? 'low' : 'medium',
 		schema: reviewFindingsSchema,
 	};

@@ -1,4 +1,5 @@
 import type { z } from 'zod/v4';
+import type { Effort } from '../models/effort.ts';
 import type { Complexity, Tier } from '../models/tiers.ts';
 
 export type RoleFamily = 'incident' | 'review' | 'cost' | 'custom';
@@ -26,6 +27,8 @@ export interface RolePreset {
 	/** For billing roles: the cloud whose FOCUS rows the specialist reads (aws, gcp, azure). */
 	cloud?: string;
 	defaultTier: Tier;
+	/** How hard the role thinks by default (`output_config.effort`): fast specialists low, the rest medium. */
+	defaultEffort: Effort;
 	complexity: Complexity;
 	schema: z.ZodType;
 }

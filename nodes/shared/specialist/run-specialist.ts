@@ -5,13 +5,18 @@
  */
 import type Anthropic from '@anthropic-ai/sdk';
 import pLimit from 'p-limit';
-import { redact } from '../claude/client.ts';
+import type { AgentSettings } from '../agent-settings.ts';
+import { redact, type CallOptions } from '../claude/client.ts';
 import { AgentError } from '../claude/errors.ts';
-import type { RetryPolicy } from '../claude/retry.ts';
-import { runStructured, type StructuredCallOptions, type StructuredTask } from '../claude/structured-call.ts';
+import { rememberCause } from '../claude/failure-cause.ts';
+import { explainModelNotFound } from '../claude/model-not-found.ts';
+import type { SpendGate } from '../claude/spend-gate.ts';
+import { runStructured, type StructuredTask } from '../claude/structured-call.ts';
+import { addSpend, emptySpend, type Spend } from '../claude/spend.ts';
 import { buildDigest, renderDigest } from '../digest/log-digest.ts';
 import { billingBrief, type BillingFacts } from '../finops/focus.ts';
-import { addUsage, costOf, ZERO_USAGE, type PriceTable, type Usage } from '../models/prices.ts';
+import { maxTokensFor, resolveEffort } from '../models/effort.ts';
+import { ZERO_USAGE, type Usage } from '../models/prices.ts';
 import { chooseModel, estimateTokens, type ModelSelection } from '../models/tiers.ts';
 import { splitIntoChunks } from '../prompt/chunks.ts';
 import type { RoleInfo } from '../roles/index.ts';
@@ -26,25 +31,9 @@ export interface SpecialistTask {
 	customPrompt?: string;
 	input: string;
 	context: RunContext;
+	/** This member's model choice and effort (a team member can override the node's). */
 	selection: ModelSelection;
-}
-
-export interface SpecialistSettings {
-	maxTokens: number;
-	temperature: number;
-	cache: boolean;
-	timeoutMs: number;
-	retry: RetryPolicy;
-	/** Inputs longer than this (characters) are analysed in chunks and merged. */
-	chunkChars: number;
-	/** Size budget of a rendered log digest (characters). */
-	digestChars: number;
-	/** Optional layout of log lines for the digest ("<Date> <Time> <Level> <Component>: <Content>"). */
-	logFormat?: string;
-	chunkConcurrency: number;
-	prices: PriceTable;
-	/** Strings that must never appear in a result (the API key). */
-	secrets: string[];
+	effort: AgentSettings['effort'];
 }
 
 export interface SpecialistResult {
@@ -52,6 +41,8 @@ export interface SpecialistResult {
 	role: string;
 	model: string;
 	tier: string;
+	/** The effort sent (`output_config.effort`), or null when the model's default applied. */
+	effort: string | null;
 	status: 'success' | 'failed';
 	findings: unknown;
 	usage: Usage;
@@ -71,7 +62,9 @@ export interface SpecialistResult {
 		/** Billing roles: the exact figures of the role's cloud, aggregated in code. */
 		billing?: BillingFacts;
 	};
-	error?: { type: string; message: string };
+	/** Problems around billed replies that did not lose them (e.g. the budget could not be settled). */
+	warnings?: string[];
+	error?: { type: string; message: string; request_id?: string };
 }
 
 /** Told when a specialist's model is known and when it finishes (metrics use it). */
@@ -80,118 +73,138 @@ export interface SpecialistObserver {
 	finished(result: SpecialistResult): void;
 }
 
+export interface RunHooks {
+	signal?: AbortSignal;
+	onRetry?: CallOptions['onRetry'];
+	gate?: SpendGate;
+}
+
 export async function runSpecialist(
 	client: Anthropic,
 	task: SpecialistTask,
-	settings: SpecialistSettings,
-	callOptions: Pick<StructuredCallOptions, 'signal' | 'onRetry' | 'budget'> = {},
+	settings: AgentSettings,
+	hooks: RunHooks = {},
 	observer?: SpecialistObserver,
 ): Promise<SpecialistResult> {
 	const started = performance.now();
 	const startedAt = new Date().toISOString();
-	// Results of runs where no model is called are not reported to the observer (it counts agents and calls).
-	const withoutCall = (info: SpecialistResult['input'], status: SpecialistResult['status'], findings: unknown, error?: AgentError) =>
-		resultOf(task, { started, startedAt, info }, { status, findings, ...NO_CALL, ...(error ? { error: { type: error.type, message: error.message } } : {}) });
+	const finish = (info: SpecialistResult['input'], outcome: Outcome) => resultOf(task, { started, startedAt, info }, outcome, settings.secrets);
 	let prepared: ReturnType<typeof prepareInput>;
 	try {
 		prepared = prepareInput(task, settings);
 	} catch (error) {
 		// Input that cannot be read (ParameterError says how to fix it): a failed result, no call.
-		return withoutCall({ chars: task.input.length, promptChars: 0, chunks: 0 }, 'failed', null, new AgentError('input', (error as Error).message));
+		return finish({ chars: task.input.length, promptChars: 0, chunks: 0 }, { ...NO_CALL, status: 'failed', findings: null, error: new AgentError('input', (error as Error).message) });
 	}
 	if (prepared.info.billing && prepared.info.billing.rows === 0) {
 		// Nothing billed on this cloud: there is nothing to save, and nothing to ask a model.
 		const findings = { summary: `No ${task.role.cloud?.toUpperCase()} rows in the billing data`, total_monthly_spend_usd: 0, recommendations: [] };
-		return withoutCall(prepared.info, 'success', findings);
+		return finish(prepared.info, { ...NO_CALL, status: 'success', findings });
 	}
-	const choice = chooseModel(task.selection, task.role, estimateTokens(prepared.text));
-	const spent = { usage: ZERO_USAGE, attempts: 0, repairs: 0, model: choice.model };
+	let choice: ReturnType<typeof chooseModel>;
+	let effort: ReturnType<typeof resolveEffort>;
+	try {
+		choice = chooseModel(task.selection, task.role, estimateTokens(prepared.text));
+		effort = resolveEffort(task.effort, task.role.defaultEffort, choice.model);
+	} catch (error) {
+		return finish(prepared.info, { ...NO_CALL, status: 'failed', findings: null, error: new AgentError('input', (error as Error).message) });
+	}
+	if (settings.deadline !== undefined && Date.now() >= settings.deadline) {
+		return finish(prepared.info, { ...NO_CALL, status: 'failed', findings: null, error: new AgentError('deadline', "The run's deadline had passed before this specialist started; no call was made") });
+	}
 	observer?.started(choice.model);
-	const result = (status: SpecialistResult['status'], findings: unknown, error?: AgentError): SpecialistResult => {
-		const out = resultOf(task, { started, startedAt, info: prepared.info }, {
+	let spent = emptySpend(choice.model);
+	const base: Omit<StructuredTask, 'input'> = {
+		model: choice.model,
+		instructions: roleInstructions(task.role, task.customPrompt, task.schema.jsonSchema),
+		schema: task.schema,
+		maxTokens: maxTokensFor(settings.maxTokens, effort, choice.model),
+		effort,
+		cache: settings.cache,
+	};
+	const options = { timeoutMs: settings.timeoutMs, deadline: settings.deadline, retry: settings.retry, prices: settings.prices, signal: hooks.signal, onRetry: hooks.onRetry, gate: hooks.gate };
+	const call = async (input: string) => {
+		const outcome = await runStructured(client, { ...base, model: spent.model, input }, options);
+		spent = addSpend(spent, outcome.spend);
+		if (!outcome.ok) throw outcome.error;
+		return outcome.value;
+	};
+	const done = (status: SpecialistResult['status'], findings: unknown, error?: AgentError) => {
+		const out = finish(prepared.info, {
 			status,
 			findings,
-			...spent,
+			spend: spent,
 			tier: spent.model === choice.model ? choice.tier : 'stepped-down',
-			costUsd: costOf(spent.usage, spent.model, settings.prices),
-			...(error ? { error: { type: error.type, message: redact(describe(error, spent.model), settings.secrets) } } : {}),
+			effort: effort ?? null,
+			error,
 		});
 		observer?.finished(out);
 		return out;
 	};
 
-	const instructions = roleInstructions(task.role, task.customPrompt, task.schema.jsonSchema);
-	const base: Omit<StructuredTask, 'input'> = {
-		model: choice.model,
-		instructions,
-		schema: task.schema,
-		maxTokens: settings.maxTokens,
-		temperature: settings.temperature,
-		cache: settings.cache,
-	};
-	const options: StructuredCallOptions = { timeoutMs: settings.timeoutMs, retry: settings.retry, ...callOptions };
-	const call = async (input: string) => {
-		try {
-			const out = await runStructured(client, { ...base, model: spent.model, input }, options);
-			spent.model = out.model;
-			spent.usage = addUsage(spent.usage, out.usage);
-			spent.attempts += out.attempts;
-			spent.repairs += out.repairs;
-			return out.value;
-		} catch (error) {
-			const failure = error as AgentError & { usage?: Usage; attempts?: number; repairs?: number; model?: string };
-			if (failure.model) spent.model = failure.model;
-			spent.usage = addUsage(spent.usage, failure.usage);
-			spent.attempts += failure.attempts ?? 0;
-			spent.repairs += failure.repairs ?? 0;
-			throw failure;
-		}
-	};
-
 	try {
 		const source = task.role.inputField;
-		if (prepared.chunks.length === 1) return result('success', await call(taskInput(source, prepared.chunks[0], task.context)));
+		if (prepared.chunks.length === 1) return done('success', await call(taskInput(source, prepared.chunks[0], task.context)));
 		const limit = pLimit(settings.chunkConcurrency);
 		const of = prepared.chunks.length;
 		const partials = await Promise.all(
 			prepared.chunks.map((chunk, i) => limit(() => call(taskInput(source, chunk, task.context, { index: i + 1, of })))),
 		);
-		return result('success', await call(mergeInput(source, partials, task.context)));
+		return done('success', await call(mergeInput(source, partials, task.context)));
 	} catch (error) {
 		const failure = error instanceof AgentError ? error : new AgentError('connection', (error as Error).message);
-		return result('failed', null, failure);
+		return done('failed', null, await explainModelNotFound(client, failure, spent.model, options));
 	}
 }
 
 /** What a run that called no model spent. */
-const NO_CALL = { model: '', tier: 'none', usage: ZERO_USAGE, costUsd: 0, attempts: 0, repairs: 0 } as const;
+const NO_CALL = { spend: emptySpend(''), tier: 'none', effort: null } as const;
 
-type Outcome = Pick<SpecialistResult, 'status' | 'findings' | 'model' | 'tier' | 'usage' | 'costUsd' | 'attempts' | 'repairs' | 'error'>;
+interface Outcome {
+	status: SpecialistResult['status'];
+	findings: unknown;
+	spend: Spend;
+	tier: string;
+	effort: string | null;
+	error?: AgentError;
+}
 
-function resultOf(task: SpecialistTask, run: { started: number; startedAt: string; info: SpecialistResult['input'] }, outcome: Outcome): SpecialistResult {
-	const { status, findings, model, tier, usage, costUsd, attempts, repairs, error } = outcome;
-	return {
+function resultOf(
+	task: SpecialistTask,
+	run: { started: number; startedAt: string; info: SpecialistResult['input'] },
+	outcome: Outcome,
+	secrets: string[],
+): SpecialistResult {
+	const { status, findings, spend, tier, effort, error } = outcome;
+	const result: SpecialistResult = {
 		agent: task.agent,
 		role: task.role.id,
-		model,
+		model: spend.model,
 		tier,
+		effort,
 		status,
 		findings,
-		usage,
-		costUsd,
+		usage: spend.usage ?? ZERO_USAGE,
+		costUsd: spend.costUsd,
 		durationMs: Math.round(performance.now() - run.started),
 		startedAt: run.startedAt,
-		attempts,
-		repairs,
+		attempts: spend.attempts,
+		repairs: spend.repairs,
 		input: run.info,
-		...(error ? { error } : {}),
+		...(spend.warnings.length ? { warnings: spend.warnings.map((w) => redact(w, secrets)) } : {}),
+		...(error ? { error: redactError(error, secrets) } : {}),
 	};
+	return rememberCause(result, error);
+}
+
+function redactError(error: AgentError, secrets: string[]): NonNullable<SpecialistResult['error']> {
+	return { type: error.type, message: redact(error.message, secrets), ...(error.requestId ? { request_id: error.requestId } : {}) };
 }
 
 /** Where a file starts in a unified diff. */
 const DIFF_FILE = /^diff --git /;
 
-function prepareInput(task: SpecialistTask, settings: SpecialistSettings) {
+function prepareInput(task: SpecialistTask, settings: AgentSettings) {
 	const info: SpecialistResult['input'] = { chars: task.input.length, promptChars: 0, chunks: 1 };
 	let text = task.input;
 	if (task.role.inputKind === 'logs') {
@@ -210,15 +223,4 @@ function prepareInput(task: SpecialistTask, settings: SpecialistSettings) {
 	info.promptChars = text.length;
 	info.chunks = chunks.length;
 	return { text, chunks, info };
-}
-
-/** Adds the fix to errors a user can fix in the node. */
-function describe(error: AgentError, model: string): string {
-	if (error.type === 'not_found' && /model/i.test(error.message)) {
-		return `${error.message}. Fix: model "${model}" was rejected; choose a tier or type a model id your key can use in "Model"`;
-	}
-	if (error.type === 'bad_request' && /model/i.test(error.message)) {
-		return `${error.message}. Fix: check the model id "${model}" in "Model"`;
-	}
-	return error.message;
 }
