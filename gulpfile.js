@@ -11,6 +11,7 @@ const entryPoints = [
 	'nodes/AgentMetrics/AgentMetrics.node.ts',
 	'nodes/TokenBudget/TokenBudget.node.ts',
 	'nodes/EvidenceFetch/EvidenceFetch.node.ts',
+	'nodes/PrReview/PrReview.node.ts',
 	'credentials/AgentSwarmAnthropicApi.credentials.ts',
 	'credentials/AgentSwarmRedisApi.credentials.ts',
 ];

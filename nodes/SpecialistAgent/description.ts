@@ -188,6 +188,13 @@ export const specialistProperties: INodeProperties[] = [
 				default: false,
 				description: "Whether to count this node's calls in the agent metrics as they happen (active agents, tasks, tokens, cost); see the Agent Metrics node",
 			},
+			{
+				displayName: 'Skip Specialists Without Input',
+				name: 'skipWithoutInput',
+				type: 'boolean',
+				default: false,
+				description: 'Whether a team member whose input is empty is left out (no call, no item) instead of failing; e.g. reviewers a plan switched off',
+			},
 		],
 	},
 ];

@@ -129,7 +129,10 @@ async function planItem(ctx: IExecuteFunctions, i: number, json: IDataObject, se
 		secrets,
 	});
 	const context = ctx.getNodeParameter('context', i, {}) as SpecialistTask['context'];
-	return { settings, members: members.map((member, m) => planMember(member, m, json, settings, context)) };
+	// Members with nothing to read are left out when asked (e.g. reviewers a review plan switched off).
+	const skipEmpty = (ctx.getNodeParameter('options', i, {}) as IDataObject).skipWithoutInput === true;
+	const running = skipEmpty ? members.filter((member) => !isEmpty(memberInput(member, json))) : members;
+	return { settings, members: running.map((member, m) => planMember(member, m, json, settings, context)) };
 }
 
 /** One member's task, or its own failed item when only this member cannot run (a ParameterError). */
@@ -178,9 +181,15 @@ function resolveRole(member: MemberParams, m: number): Pick<SpecialistTask, 'rol
 	return { role, schema: zodOutputSchema(role.schema) };
 }
 
+/** The member's input: its own expression, else the role's input field of the item. */
+function memberInput(member: MemberParams, json: IDataObject): unknown {
+	const field = member.role === 'custom' ? CUSTOM_ROLE.inputField : (findRole(member.role)?.inputField ?? 'input');
+	return isEmpty(member.input) ? json[field] : member.input;
+}
+
 function resolveInput(member: MemberParams, json: IDataObject, m: number): string {
 	const field = member.role === 'custom' ? CUSTOM_ROLE.inputField : findRole(member.role)!.inputField;
-	const given = isEmpty(member.input) ? json[field] : member.input;
+	const given = memberInput(member, json);
 	if (isEmpty(given)) {
 		throw new ParameterError(
 			`${where(m)} (${member.name || member.role}): the input is empty. Fix: set "Input" to an expression such as {{ $json.${field} }}, or send a non-empty "${field}" field`,

@@ -79,7 +79,7 @@ describe.skipIf(!CHROMIUM)('real n8n editor in headless Chromium', () => {
 
 	it('opens the PR review and cost workflows with our nodes (screenshots for the docs)', async () => {
 		const review = await open('agentSwarmPrReview', 'pr-review-workflow.png');
-		expect(review.map((n) => n.name)).toEqual(expect.arrayContaining(['Standard Reviewers', 'Budget Reviewers', 'Review Lead', 'Record Metrics']));
+		expect(review.map((n) => n.name)).toEqual(expect.arrayContaining(['Screen Delivery', 'Plan Review', 'Budget Check', 'Reviewers', 'Review Lead', 'Record Metrics', 'Decide Review', 'Record Review']));
 		const cost = await open('agentSwarmCostSquad', 'cost-squad-workflow.png');
 		expect(cost.map((n) => n.name).sort()).toEqual(['Cloud Cost Specialists', 'FinOps Lead', 'Read FOCUS Export', 'Record Metrics']);
 		expect([...review, ...cost].every((n) => n.loaded)).toBe(true);

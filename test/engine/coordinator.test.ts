@@ -78,7 +78,7 @@ describe('Coordinator node in the n8n engine', () => {
 	});
 
 	it('PR review: merged findings, a verdict decided in code and one Markdown comment', async () => {
-		const finding = (severity: string, title: string, line: number) => ({ severity, title, file: 'src/db.ts', line, detail: 'd', suggestion: 's' });
+		const finding = (severity: string, title: string, line: number) => ({ severity, title, file: 'src/db.ts', line, end_line: line, detail: 'd', suggestion: 's', replacement: '', confidence: 90 });
 		sim.script({ match: { contains: 'Security Reviewer' }, behaviour: { content: { summary: 'injection', findings: [finding('critical', 'SQL injection', 12)] } } });
 		sim.script({ match: { contains: 'Style Reviewer' }, behaviour: { content: { summary: 'naming', findings: [finding('low', 'Unclear name', 3)] } } });
 		// The model says "looks fine" with only low findings: the verdict must still come from code.
@@ -99,7 +99,7 @@ describe('Coordinator node in the n8n engine', () => {
 	});
 
 	it('PR review with rules only: no model call, duplicates merged across reviewers', async () => {
-		const dup = { severity: 'high', title: 'Unbounded query', file: 'src/a.ts', line: 7, detail: 'd', suggestion: 's' };
+		const dup = { severity: 'high', title: 'Unbounded query', file: 'src/a.ts', line: 7, end_line: 7, detail: 'd', suggestion: 's', replacement: '', confidence: 90 };
 		sim.script({ match: { contains: 'Performance Reviewer' }, behaviour: { content: { summary: 'p', findings: [dup] } } });
 		sim.script({ match: { contains: 'Security Reviewer' }, behaviour: { content: { summary: 's', findings: [{ ...dup, severity: 'medium' }] } } });
 		const { items } = await runChain({

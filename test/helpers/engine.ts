@@ -20,6 +20,7 @@ import {
 import { AgentMetrics } from '../../nodes/AgentMetrics/AgentMetrics.node.ts';
 import { Coordinator } from '../../nodes/Coordinator/Coordinator.node.ts';
 import { EvidenceFetch } from '../../nodes/EvidenceFetch/EvidenceFetch.node.ts';
+import { PrReview } from '../../nodes/PrReview/PrReview.node.ts';
 import { TokenBudget } from '../../nodes/TokenBudget/TokenBudget.node.ts';
 import { SpecialistAgent } from '../../nodes/SpecialistAgent/SpecialistAgent.node.ts';
 
@@ -48,6 +49,7 @@ const NODE_TYPES: Record<string, INodeType> = {
 	'n8n-nodes-agent-swarm.agentMetrics': new AgentMetrics(),
 	'n8n-nodes-agent-swarm.tokenBudget': new TokenBudget(),
 	'n8n-nodes-agent-swarm.evidenceFetch': new EvidenceFetch(),
+	'n8n-nodes-agent-swarm.prReview': new PrReview(),
 	'test.input': new TestInput(),
 };
 
@@ -101,7 +103,7 @@ export interface EngineRun {
 
 export interface ChainStep {
 	name: string;
-	type: 'specialistAgent' | 'coordinator' | 'agentMetrics' | 'tokenBudget' | 'evidenceFetch';
+	type: 'specialistAgent' | 'coordinator' | 'agentMetrics' | 'tokenBudget' | 'evidenceFetch' | 'prReview';
 	/** Node parameters as in workflow JSON. */
 	parameters: Record<string, unknown>;
 	continueOnFail?: boolean;

@@ -81,6 +81,11 @@ function costFromSpecialists(survivors: SpecialistOutcome[]) {
 	return { summary: survivors.map((s) => `${s.agent}: ${(s.findings as { summary?: string })?.summary ?? ''}`).join('\n'), recommendations, implementation_plan: [] };
 }
 
+/** Security reviewers are required: one that did not finish leaves the review without a verdict. */
+function requiredMissing(quorum: QuorumResult): string[] {
+	return quorum.missing.filter((m) => /(^|\.)security/.test(m.role ?? m.agent) || /^security/.test(m.agent)).map((m) => `${m.agent} (${m.reason})`);
+}
+
 export const COORDINATOR_MODES: Record<CoordinatorMode['id'], CoordinatorMode> = {
 	incident: {
 		id: 'incident',
@@ -121,8 +126,11 @@ export const COORDINATOR_MODES: Record<CoordinatorMode['id'], CoordinatorMode> =
 		rulesOnly: reviewFromSpecialists,
 		finalize(value, ctx) {
 			const v = value as z.infer<typeof reviewSchema>;
-			const findings = mergeFindings(v.findings as ReviewFinding[]);
-			const verdict = decideVerdict(findings, ctx.blockingSeverity);
+			// The lead's list is merged with every reviewer's own findings: it can add and merge,
+			// never remove or downgrade (mergeFindings keeps the worst severity of each).
+			const own = reviewFromSpecialists(ctx.quorum.survivors).findings as ReviewFinding[];
+			const findings = mergeFindings([...(v.findings as ReviewFinding[]), ...own]);
+			const verdict = decideVerdict(findings, ctx.blockingSeverity, requiredMissing(ctx.quorum));
 			return {
 				summary: v.summary,
 				findings,

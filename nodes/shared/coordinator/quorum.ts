@@ -7,7 +7,7 @@ export interface QuorumResult {
 	met: boolean;
 	required: number;
 	survivors: SpecialistOutcome[];
-	missing: Array<{ agent: string; reason: string }>;
+	missing: Array<{ agent: string; role?: string; reason: string }>;
 	total: number;
 	/** "based on 4 of 5 specialists; metrics unavailable: timeout" */
 	note: string;
@@ -27,7 +27,7 @@ export function checkQuorum(outcomes: SpecialistOutcome[], rule: QuorumRule): Qu
 	const survivors = outcomes.filter((o) => o.status === 'success');
 	const missing = outcomes
 		.filter((o) => o.status !== 'success')
-		.map((o) => ({ agent: o.agent, reason: o.error?.type ?? 'failed' }));
+		.map((o) => ({ agent: o.agent, role: o.role, reason: o.error?.type ?? 'failed' }));
 	const required = requiredCount(rule, outcomes.length);
 	const unavailable = missing.length ? `; ${missing.map((m) => `${m.agent} unavailable: ${m.reason}`).join(', ')}` : '';
 	return {

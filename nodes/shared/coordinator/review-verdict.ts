@@ -46,13 +46,14 @@ export function countByReviewer(findings: ReviewFinding[]): Record<string, numbe
 }
 
 export interface Verdict {
-	state: 'success' | 'failure';
+	state: 'success' | 'failure' | 'error';
 	description: string;
 	blockingSeverity: Severity;
 	blocking: number;
 }
 
-export function decideVerdict(findings: ReviewFinding[], blockingSeverity: Severity = 'critical'): Verdict {
+/** `requiredMissing`: required reviewers that did not finish; without blocking findings that is `error`, never `success`. */
+export function decideVerdict(findings: ReviewFinding[], blockingSeverity: Severity = 'critical', requiredMissing: string[] = []): Verdict {
 	const counts = countBySeverity(findings);
 	const blockingLevels = SEVERITIES.filter((s) => rank(s) <= rank(blockingSeverity));
 	const blocking = blockingLevels.reduce((n, s) => n + counts[s], 0);
@@ -60,6 +61,9 @@ export function decideVerdict(findings: ReviewFinding[], blockingSeverity: Sever
 	if (blocking > 0) {
 		const what = blockingLevels.filter((s) => counts[s] > 0).map((s) => `${counts[s]} ${s}`).join(', ');
 		return { state: 'failure', description: truncate(`${what} issue${blocking === 1 ? '' : 's'} found`), blockingSeverity, blocking };
+	}
+	if (requiredMissing.length) {
+		return { state: 'error', description: truncate(`Required reviewer failed: ${requiredMissing.join(', ')}; no verdict`), blockingSeverity, blocking: 0 };
 	}
 	return {
 		state: 'success',
@@ -79,7 +83,7 @@ const ICON: Record<Severity, string> = { critical: '🛑', high: '🔴', medium:
 export function renderReviewComment(summary: string, findings: ReviewFinding[], verdict: Verdict, basedOn: string): string {
 	const counts = countBySeverity(findings);
 	const lines = [
-		`## Agent Swarm review: ${verdict.state === 'failure' ? '❌ changes required' : '✅ no blocking issues'}`,
+		`## Agent Swarm review: ${verdict.state === 'failure' ? '❌ changes required' : verdict.state === 'error' ? '⚠️ no verdict' : '✅ no blocking issues'}`,
 		'',
 		summary.trim(),
 		'',

@@ -11,8 +11,11 @@ export const reviewFindingsSchema = z.object({
 			title: z.string(),
 			file: z.string().describe('Path as in the diff, or "" when not file-specific'),
 			line: z.number().int().describe('Line in the new file, or 0 when unknown'),
+			end_line: z.number().int().describe('Last line of the problem in the new file (= line for one line), or 0'),
 			detail: z.string().describe('What is wrong and why it matters'),
 			suggestion: z.string().describe('A concrete fix, code where useful'),
+			replacement: z.string().describe('Exact new code for lines line..end_line when the fix is a small replacement (a few lines), else ""'),
+			confidence: z.number().int().min(0).max(100).describe('How sure you are this is a real problem, 0-100'),
 		}),
 	),
 });
