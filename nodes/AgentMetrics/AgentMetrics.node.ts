@@ -9,6 +9,8 @@ import { testRedisCredential } from '../shared/redis/credential-test.ts';
 import { agentMetricsProperties } from './description.ts';
 import { executeAgentMetrics } from './execute.ts';
 
+// Not a tool (usableAsTool only takes true, and the lint rule wants it set): counts and exports what agent nodes did; nothing an agent asks for mid-task.
+// eslint-disable-next-line @n8n/community-nodes/node-usable-as-tool
 export class AgentMetrics implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Agent Metrics',
@@ -19,7 +21,6 @@ export class AgentMetrics implements INodeType {
 		subtitle: '={{ $parameter["operation"] }}',
 		description: 'Prometheus metrics of the agents: record results, export for scraping, push to a Pushgateway',
 		defaults: { name: 'Agent Metrics' },
-		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'agentSwarmRedisApi', required: true, displayOptions: { show: { store: ['redis'] } }, testedBy: 'agentSwarmRedisTest' }],

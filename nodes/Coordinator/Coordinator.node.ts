@@ -10,6 +10,8 @@ import { executeCoordinator } from './execute.ts';
 import { listModelOptions } from '../shared/n8n/model-options.ts';
 import { testRedisCredential } from '../shared/redis/credential-test.ts';
 
+// Not a tool (usableAsTool only takes true, and the lint rule wants it set): decides over all of a team's result items at once; a tool call brings one query, not a team.
+// eslint-disable-next-line @n8n/community-nodes/node-usable-as-tool
 export class Coordinator implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Coordinator',
@@ -20,7 +22,6 @@ export class Coordinator implements INodeType {
 		subtitle: '={{ $parameter["mode"] }}',
 		description: "Turns a Specialist Agent team's results into one decision: incident root cause, PR verdict or ranked savings",
 		defaults: { name: 'Coordinator' },
-		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [

@@ -165,6 +165,15 @@ export const specialistProperties: INodeProperties[] = [
 				typeOptions: { minValue: 2000 },
 			},
 			{
+				displayName: 'Log Format',
+				name: 'logFormat',
+				type: 'string',
+				default: '',
+				placeholder: '<Date> <Time> <Level> <Component>: <Content>',
+				description:
+					'Optional layout of log lines for the log digest: fields in angle brackets, the message as the Content field. Empty: the digest learns where the message starts from the log itself.',
+			},
+			{
 				displayName: 'Max Concurrency',
 				name: 'maxConcurrency',
 				type: 'number',

@@ -27,6 +27,8 @@ export interface AgentSettings {
 	chunkChars: number;
 	/** Size budget of a rendered digest (characters). */
 	digestChars: number;
+	/** Optional layout of log lines for the log digest ("<Date> <Time> <Level> <Component>: <Content>"). */
+	logFormat?: string;
 	chunkConcurrency: number;
 }
 

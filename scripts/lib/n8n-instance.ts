@@ -5,7 +5,7 @@
  * the benchmark and the demo.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -16,6 +16,23 @@ const N8N_VERSION = '2.40.7';
 export function n8nBinary(): string {
 	const cache = process.env.AGENT_SWARM_CACHE ?? join(homedir(), '.cache/n8n-nodes-agent-swarm');
 	return process.env.AGENT_SWARM_N8N_BIN ?? join(cache, `n8n-${N8N_VERSION}`, 'node_modules/.bin/n8n');
+}
+
+/** Which n8n runs on which Node. The default: the pinned 2.x on the Node that runs us. */
+export interface N8nRuntime {
+	n8nBin: string;
+	/** Folder of the `node` binary put first on n8n's PATH. */
+	nodeBinDir: string;
+}
+
+export function defaultRuntime(): N8nRuntime {
+	return { n8nBin: n8nBinary(), nodeBinDir: dirname(process.execPath) };
+}
+
+/** n8n's version, read from the package the binary belongs to. */
+export function n8nVersion(runtime: N8nRuntime): string {
+	const pkg = join(dirname(realpathSync(runtime.n8nBin)), '..', 'package.json');
+	return (JSON.parse(readFileSync(pkg, 'utf8')) as { version: string }).version;
 }
 
 export async function freePort(): Promise<number> {
@@ -72,10 +89,14 @@ export interface Credential {
 	data: Record<string, unknown>;
 }
 
-/** A test runner's variables (NODE_ENV=test, VITEST, NODE_OPTIONS) change how n8n boots. */
-function withoutTestRunnerVariables(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+/**
+ * A test runner's variables (NODE_ENV=test, VITEST, NODE_OPTIONS) change how n8n boots; npm's
+ * (npm_config_local_prefix and the like, set under `npm test`) would steer the npm that n8n's
+ * community-package installer runs into this repository.
+ */
+export function withoutTestRunnerVariables(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 	return Object.fromEntries(
-		Object.entries(env).filter(([key]) => !/^(VITEST|NODE_ENV$|TEST$|NODE_OPTIONS$|N8N_)/.test(key)),
+		Object.entries(env).filter(([key]) => !/^(VITEST|NODE_ENV$|TEST$|NODE_OPTIONS$|N8N_|npm_)/.test(key)),
 	);
 }
 
@@ -96,13 +117,18 @@ export class N8nInstance {
 	private readonly workers: ChildProcess[] = [];
 	readonly workerLogs: string[] = [];
 	private readonly env: NodeJS.ProcessEnv;
+	readonly runtime: N8nRuntime;
+	/** n8n's major version: 1.x lacks publish:workflow and the owner-from-environment set-up. */
+	readonly major: number;
 
-	constructor(extraEnv: NodeJS.ProcessEnv = {}, userFolder = mkdtempSync(join(tmpdir(), 'agent-swarm-n8n-'))) {
+	constructor(extraEnv: NodeJS.ProcessEnv = {}, userFolder = mkdtempSync(join(tmpdir(), 'agent-swarm-n8n-')), runtime = defaultRuntime()) {
 		this.userFolder = userFolder;
+		this.runtime = runtime;
+		this.major = Number(n8nVersion(runtime).split('.')[0]);
 		this.env = {
 			...withoutTestRunnerVariables(process.env),
-			// n8n 2.x needs Node 24: run it with the Node that runs us (the toolchain's).
-			PATH: `${dirname(process.execPath)}:${process.env.PATH}`,
+			// n8n 2.x needs Node 24 (by default the Node that runs us, the toolchain's); 1.x runs on 22.
+			PATH: `${runtime.nodeBinDir}:${process.env.PATH}`,
 			N8N_USER_FOLDER: userFolder,
 			N8N_DIAGNOSTICS_ENABLED: 'false',
 			N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
@@ -135,7 +161,7 @@ export class N8nInstance {
 	}
 
 	cli(...args: string[]): string {
-		return execFileSync(n8nBinary(), args, { env: this.env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+		return execFileSync(this.runtime.n8nBin, args, { env: this.env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 	}
 
 	importCredentials(credentials: Credential[]): void {
@@ -150,14 +176,17 @@ export class N8nInstance {
 		const dir = mkdtempSync(join(this.userFolder, 'workflows-'));
 		workflows.forEach((wf, i) => writeFileSync(join(dir, `${i}.json`), JSON.stringify(wf)));
 		this.cli('import:workflow', '--separate', `--input=${dir}`);
-		for (const wf of workflows) this.cli('publish:workflow', `--id=${wf.id}`);
+		for (const wf of workflows) {
+			if (this.major >= 2) this.cli('publish:workflow', `--id=${wf.id}`);
+			else this.cli('update:workflow', `--id=${wf.id}`, '--active=true');
+		}
 		rmSync(dir, { recursive: true, force: true });
 	}
 
 	async start(timeoutMs = 120_000): Promise<void> {
 		this.port = await freePort();
 		const broker = await freePort();
-		this.process = track(spawn(n8nBinary(), ['start'], {
+		this.process = track(spawn(this.runtime.n8nBin, ['start'], {
 			env: {
 				...this.env,
 				N8N_PORT: String(this.port),
@@ -191,7 +220,7 @@ export class N8nInstance {
 	async startWorker(concurrency = 10, timeoutMs = 120_000): Promise<void> {
 		const broker = await freePort();
 		const index = this.workers.length;
-		const worker = track(spawn(n8nBinary(), ['worker', `--concurrency=${concurrency}`], {
+		const worker = track(spawn(this.runtime.n8nBin, ['worker', `--concurrency=${concurrency}`], {
 			env: { ...this.env, N8N_RUNNERS_BROKER_PORT: String(broker), N8N_LISTEN_ADDRESS: '127.0.0.1' },
 			stdio: ['ignore', 'pipe', 'pipe'],
 		}));
@@ -229,14 +258,30 @@ export class N8nInstance {
 	/** Logs in as the owner; returns a fetch for n8n's REST API with the session cookie. */
 	async login(): Promise<(path: string, init?: RequestInit) => Promise<Response>> {
 		const headers = { 'content-type': 'application/json', 'browser-id': 'agent-swarm-tests' };
-		const res = await fetch(`${this.url}/rest/login`, {
-			method: 'POST',
-			headers,
-			body: JSON.stringify({ emailOrLdapLoginId: TEST_OWNER.email, password: TEST_OWNER.password }),
-		});
+		if (this.major < 2) await this.setUpOwner(headers);
+		const body = JSON.stringify({ emailOrLdapLoginId: TEST_OWNER.email, password: TEST_OWNER.password });
+		const attempt = () => fetch(`${this.url}/rest/login`, { method: 'POST', headers, body }).catch(() => undefined);
+		let res = await attempt();
+		// n8n 1.x answers readiness before its REST routes are mounted (404), and on a loaded
+		// machine its SQLite health check can time out for a while (503): wait for both.
+		for (let tries = 0; (!res || res.status === 404 || res.status === 503) && tries < 240; tries++) {
+			await new Promise((r) => setTimeout(r, 500));
+			if (this.major < 2) await this.setUpOwner(headers);
+			res = await attempt();
+		}
+		if (!res) throw new Error(`login failed: n8n at ${this.url} does not answer:\n${this.log.slice(-3000)}`);
 		if (!res.ok) throw new Error(`login failed: ${res.status} ${await res.text()}`);
 		const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
 		return (path, init = {}) => fetch(`${this.url}/rest${path}`, { ...init, headers: { ...headers, cookie, ...(init.headers ?? {}) } });
+	}
+
+	/** n8n 1.x: the owner is created through the set-up form's endpoint (once; later calls fail). */
+	private async setUpOwner(headers: Record<string, string>): Promise<void> {
+		await fetch(`${this.url}/rest/owner/setup`, {
+			method: 'POST',
+			headers,
+			body: JSON.stringify({ email: TEST_OWNER.email, firstName: 'Test', lastName: 'Owner', password: TEST_OWNER.password }),
+		}).catch(() => undefined); // not listening yet: login retries
 	}
 
 	async stop(): Promise<void> {

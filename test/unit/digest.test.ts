@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { groupingAccuracy } from '../../bench/grouping-accuracy.ts';
 import { buildDigest, renderDigest } from '../../nodes/shared/digest/log-digest.ts';
-import { maskToken, normaliseDigits, shapeHash, tokenize } from '../../nodes/shared/digest/masking.ts';
+import { HeaderModel } from '../../nodes/shared/digest/header.ts';
+import { maskedTokens, mineLog } from '../../nodes/shared/digest/log-miner.ts';
+import { collapseRepeats, maskToken, maskTokens, normaliseDigits, shapeHash, ShapeTable, tokenize } from '../../nodes/shared/digest/masking.ts';
+import { jsonMessage } from '../../nodes/shared/digest/structured.ts';
 import { TemplateMiner } from '../../nodes/shared/digest/template-miner.ts';
+import { lineTemplates } from '../../bench/digest-accuracy.ts';
 import { parseTimestamp } from '../../nodes/shared/digest/timestamps.ts';
 
 /** A synthetic service log with known templates, in three header styles. */
@@ -51,6 +55,31 @@ describe('masking', () => {
 		const hashes = new Set(Array.from({ length: 20000 }, (_, i) => shapeHash(`event kind${String.fromCharCode(97 + (i % 26))}${i.toString(36).replace(/\d/g, '')} done`)));
 		expect(hashes.size).toBe(new Set(Array.from({ length: 20000 }, (_, i) => `${String.fromCharCode(97 + (i % 26))}${i.toString(36).replace(/\d/g, '')}`)).size);
 	});
+	it('masks key=value values, wrapped values, written-out dates and units apart from their number', () => {
+		expect(maskToken('ts=0-0-0T0:0:0.0Z')).toBe('ts=<*>');
+		expect(maskToken('(0ms)')).toBe('(<*>)');
+		expect(maskToken('fcbcdbcd')).toBe('<*>');
+		expect(maskToken('feedback')).toBe('feedback');
+		expect(maskTokens(tokenize(normaliseDigits('at Fri Jun 17 03:55:13 2005 sent 512 KB, took 3 seconds')))).toEqual([
+			'at', '<*>', '<*>', '<*>', '<*>', '<*>', 'sent', '<*>', '<*>,', 'took', '<*>', '<*>',
+		]);
+		expect(maskTokens(['May', 'the', 'force'])).toEqual(['May', 'the', 'force']);
+		expect(collapseRepeats(['delete', 'blk_<*>', 'blk_<*>', 'blk_<*>', 'now', 'now'])).toEqual(['delete', 'blk_<*>', 'now', 'now']);
+	});
+	it('finds lines by their digit-normalised shape without building it', () => {
+		const table = new ShapeTable<string>();
+		expect(table.get('took 12ms for id 7')).toBeUndefined();
+		table.add('a');
+		expect(table.get('took 3456ms for id 0')).toBe('a');
+		expect(table.get('took 12s for id 7')).toBeUndefined();
+		expect(table.hits).toBe(1);
+	});
+	it('splits on pipes and keeps quoted text together', () => {
+		expect(tokenize('0-0-0 0:0|WARN|billing|Failed for "draft plan", retry')).toEqual([
+			'0-0-0', '0:0', '|', 'WARN', '|', 'billing', '|', 'Failed', 'for', '"draft plan",', 'retry',
+		]);
+		expect(tokenize("msg=\"User bob said 'hi there'\" can't stop")).toEqual(['msg="User', 'bob', 'said', "'hi there'\"", "can't", 'stop']);
+	});
 	it('keeps a bracketed thread name as one token', () => {
 		expect(tokenize('INFO [IPC Server handler 5 on 8020] org.Foo: hi  there')).toEqual([
 			'INFO',
@@ -75,15 +104,80 @@ describe('timestamps', () => {
 	});
 });
 
+describe('timestamps in formats no rule names', () => {
+	it('parses dates and times written in the usual orders', () => {
+		expect(parseTimestamp('127.0.0.1 - - [10/Oct/2000:13:55:36 -0700] "GET /"')).toBe(Date.UTC(2000, 9, 10, 20, 55, 36));
+		expect(parseTimestamp('20171223-22:15:29:606|Step')).toBe(Date.UTC(2017, 11, 23, 22, 15, 29, 606));
+		expect(parseTimestamp('03-17 16:13:38.811  1702  2395 D x', 2026)).toBe(Date.UTC(2026, 2, 17, 16, 13, 38, 811));
+		expect(parseTimestamp('28.09.2016 04:30:30 x')).toBe(Date.UTC(2016, 8, 28, 4, 30, 30));
+		expect(parseTimestamp('12:38:50.731 2026/03/04 host x')).toBe(Date.UTC(2026, 2, 4, 12, 38, 50, 731));
+		expect(parseTimestamp('1772600767123 E billing: x')).toBe(1772600767123);
+		expect(parseTimestamp('order 2026-13-45 12:99:00 is not a time')).toBeUndefined();
+	});
+});
+
+describe('header model', () => {
+	const learn = (lines: string[]) => new HeaderModel().learn(lines.map((l) => maskedTokens(normaliseDigits(l))));
+	const message = (model: HeaderModel, line: string) => {
+		const tokens = maskedTokens(normaliseDigits(line));
+		return tokens.slice(model.messageStart(tokens)).join(' ');
+	};
+	it('learns where the message starts from level, separator, bracket and source anchors', () => {
+		const hosts = ['atlas', 'boreas', 'cygnus'];
+		const lines = Array.from({ length: 60 }, (_, i) => `2026-03-04 05:06:${String(i % 60).padStart(2, '0')} ${hosts[i % 3]} WARN [pool-${i % 4}] - job ${['started', 'stopped', 'queued'][i % 3]} now`);
+		const model = learn(lines);
+		expect(message(model, lines[0])).toBe('job started now');
+		expect(message(model, '2026-03-04 05:06:07 hermes ERROR [pool-1] - disk full on /var')).toBe('disk full on /var');
+		expect(model.level(maskedTokens(normaliseDigits(lines[0])), 5)).toBe('WARN');
+	});
+	it('does not take a masked word after the last anchor for header ("attempt_1 opened")', () => {
+		const lines = Array.from({ length: 20 }, (_, i) => `2026-03-04 05:06:07 INFO org.acme.Worker: attempt_${i} opened`);
+		expect(message(learn(lines), lines[3])).toBe('attempt_<*> opened');
+	});
+});
+
+describe('records and structured messages', () => {
+	it('keeps indented continuation lines with their record in a log without time', () => {
+		const text = ['ERROR: worker: job failed', '    at a.b(C.java:1)', '    at d.e(F.java:2)', 'INFO: worker: job done', 'INFO: worker: job done'].join('\n');
+		const mined = mineLog(text);
+		expect(mined.recordStart).toEqual([0, 3, 4]);
+		expect(mined.recordLines).toEqual([3, 1, 1]);
+	});
+	it('treats an indent shared by every line as no indent', () => {
+		const mined = mineLog(['  job 1 done', '  job 2 done', '    detail', '  job 3 failed'].join('\n'));
+		expect(mined.recordLines).toEqual([1, 2, 1]);
+	});
+	it('turns a JSON object into key=value columns, nested keys dotted, multi-word strings spread', () => {
+		const json = jsonMessage('0:0 {"level":"warn","msg":"disk \\"data 1\\" full","ctx":{"host":"atlas","n":0}} ');
+		expect(json?.start).toBe(4);
+		expect(json?.message).toEqual({ tokens: ['level=warn', 'msg=', 'disk', '"data 1"', 'full', 'ctx.host=atlas', 'ctx.n=0'], level: 'warn' });
+		expect(jsonMessage('not {json} at all')).toBeUndefined();
+	});
+});
+
 describe('template miner', () => {
+	it('tells names from constants by how they vary, not by what they are', () => {
+		const users = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank'];
+		const messages = [
+			...users.map((u, i) => ({ tokens: ['session', 'opened', 'for', u], weight: 1 + i })),
+			...users.slice(0, 3).map((u) => ({ tokens: ['password', 'changed', 'by', u, 'today'], weight: 2 })),
+			{ tokens: ['cache', 'hit'], weight: 40 },
+			{ tokens: ['cache', 'miss'], weight: 30 },
+		];
+		const miner = new TemplateMiner();
+		const assignment = miner.group(messages);
+		expect(miner.clusters.map((c) => miner.template(c)).sort()).toEqual(['cache hit', 'cache miss', 'password changed by <*> today', 'session opened for <*>']);
+		expect(new Set(assignment.slice(0, 6)).size).toBe(1);
+		expect(miner.match(['session', 'opened', 'for', 'zoe'])).toBe(assignment[0]);
+		expect(miner.match(['cache', 'flushed'])).toBe(-1);
+	});
+
 	for (const style of ['iso', 'syslog', 'log4j'] as const) {
 		it(`groups a ${style} log by template without being told the format`, () => {
 			const { text, truth } = syntheticLog(style);
-			const lines = text.split('\n');
-			const miner = new TemplateMiner().learn(lines);
-			const predicted = lines.map((line) => miner.add(line).cluster.id);
-			expect(groupingAccuracy(predicted, truth)).toBe(1);
-			expect(miner.clusters).toHaveLength(6);
+			const { perLine, templates } = lineTemplates(text.split('\n'));
+			expect(groupingAccuracy(perLine, truth)).toBe(1);
+			expect(templates).toBe(6);
 		});
 	}
 	it('grouping accuracy is 1 for a perfect grouping and punishes merges and splits', () => {

@@ -1,18 +1,21 @@
 /**
- * The log digest: every line of a log, represented within a bounded prompt. Lines are grouped
- * into templates; each template keeps its count, first/last seen, peak rate per minute and a
- * few sample lines. Deterministic and model-free, so the same log always gives the same digest.
+ * The log digest: every line of a log, represented within a bounded prompt. Lines are read into
+ * records (a message with its stack trace) and grouped into templates; each template keeps its
+ * record and line counts, first/last seen, peak rate per minute and a few sample records.
+ * Deterministic and model-free, so the same log always gives the same digest.
  */
-import { TemplateMiner, type Cluster, type MinerOptions } from './template-miner.ts';
-import { parseTimestampPrefix } from './timestamps.ts';
+import { mineLog, SEVERE, type MineOptions } from './log-miner.ts';
 
 export interface TemplateStats {
 	template: string;
+	/** Records (a message with its continuation lines). */
 	count: number;
+	/** Physical lines, continuation lines included: the templates' lines add up to the log's. */
+	lines: number;
 	level?: string;
 	firstSeen?: string;
 	lastSeen?: string;
-	/** Highest number of lines in one minute, and that minute. */
+	/** Highest number of records in one minute, and that minute. */
 	peakPerMinute?: number;
 	peakMinute?: string;
 	samples: string[];
@@ -20,98 +23,87 @@ export interface TemplateStats {
 
 export interface LogDigest {
 	lines: number;
+	records: number;
 	bytes: number;
 	templates: TemplateStats[];
 	start?: string;
 	end?: string;
 }
 
-export interface DigestOptions {
+export interface DigestOptions extends MineOptions {
 	samplesPerTemplate: number;
-	miner?: Partial<MinerOptions>;
-	/** Year assumed for timestamps that carry none (syslog). */
-	year?: number;
 }
 
-interface Accumulator {
-	cluster: Cluster;
-	level?: string;
-	first?: number;
-	last?: number;
-	perMinute: Map<number, number>;
-	samples: string[];
-}
-
-const SEVERE = /^(?:error|err|crit|critical|alert|emerg|fatal|severe|warn|warning)$/i;
+const SAMPLE_CHARS = 500;
+const SAMPLE_LINES = 6;
 
 export function buildDigest(text: string, options: Partial<DigestOptions> = {}): LogDigest {
 	const samplesPerTemplate = options.samplesPerTemplate ?? 3;
-	const all = text.split('\n');
-	const lines = all.some(isBlank) ? all.filter((line) => !isBlank(line)) : all;
-	const miner = new TemplateMiner(options.miner).learn(lines);
-	const stats = new Map<Cluster, Accumulator>();
-	let start: number | undefined;
-	let end: number | undefined;
-	let second = { prefix: '\u0000', time: undefined as number | undefined };
-
-	for (const raw of lines) {
-		const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-		// Consecutive lines usually share their second: parse the timestamp once per second.
-		if (!line.startsWith(second.prefix)) {
-			const parsed = parseTimestampPrefix(line, options.year);
-			second = { prefix: parsed?.secondPrefix || '\u0000', time: parsed?.ms };
-		}
-		const time = second.time;
-		if (time !== undefined) {
-			if (start === undefined || time < start) start = time;
-			if (end === undefined || time > end) end = time;
-		}
-		const { cluster, level } = miner.add(line);
-		let acc = stats.get(cluster);
-		if (!acc) stats.set(cluster, (acc = { cluster, perMinute: new Map(), samples: [] }));
-		if (level && (!acc.level || SEVERE.test(level))) acc.level = level;
-		if (acc.samples.length < samplesPerTemplate) acc.samples.push(line.length > 500 ? `${line.slice(0, 500)}…` : line);
-		if (time !== undefined) {
-			if (acc.first === undefined || time < acc.first) acc.first = time;
-			if (acc.last === undefined || time > acc.last) acc.last = time;
-			const minute = Math.floor(time / 60_000);
-			acc.perMinute.set(minute, (acc.perMinute.get(minute) ?? 0) + 1);
-		}
+	const mined = mineLog(text, options);
+	const n = mined.templates.length;
+	const count = new Array<number>(n).fill(0);
+	const lines = new Array<number>(n).fill(0);
+	const first = new Array<number>(n).fill(NaN);
+	const last = new Array<number>(n).fill(NaN);
+	const perMinute = Array.from({ length: n }, () => new Map<number, number>());
+	const samples = Array.from({ length: n }, () => [] as string[]);
+	let start = NaN;
+	let end = NaN;
+	for (let r = 0; r < mined.recordStart.length; r++) {
+		const t = mined.recordTemplate[r];
+		count[t]++;
+		lines[t] += mined.recordLines[r];
+		if (samples[t].length < samplesPerTemplate) samples[t].push(sampleOf(mined.lines, mined.recordStart[r], mined.recordLines[r]));
+		const time = mined.recordTime[r];
+		if (Number.isNaN(time)) continue;
+		if (!(time >= start)) start = time;
+		if (!(time <= end)) end = time;
+		if (!(time >= first[t])) first[t] = time;
+		if (!(time <= last[t])) last[t] = time;
+		const minute = Math.floor(time / 60_000);
+		perMinute[t].set(minute, (perMinute[t].get(minute) ?? 0) + 1);
 	}
-
-	const templates = [...stats.values()]
-		.map((acc) => toStats(acc, miner))
-		.sort((a, b) => b.count - a.count || a.template.localeCompare(b.template));
-	return { lines: lines.length, bytes: Buffer.byteLength(text), templates, start: iso(start), end: iso(end) };
-}
-
-function isBlank(line: string): boolean {
-	return line.length === 0 || line.trim().length === 0;
-}
-
-function toStats(acc: Accumulator, miner: TemplateMiner): TemplateStats {
-	let peak = 0;
-	let peakMinute: number | undefined;
-	for (const [minute, n] of acc.perMinute) {
-		if (n > peak) {
-			peak = n;
-			peakMinute = minute;
+	const templates: TemplateStats[] = mined.templates.map((template, t) => {
+		let peak = 0;
+		let peakMinute: number | undefined;
+		for (const [minute, k] of perMinute[t]) {
+			if (k > peak || (k === peak && peakMinute !== undefined && minute < peakMinute)) {
+				peak = k;
+				peakMinute = minute;
+			}
 		}
-	}
+		return {
+			template: template.text,
+			count: count[t],
+			lines: lines[t],
+			level: template.level,
+			firstSeen: iso(first[t]),
+			lastSeen: iso(last[t]),
+			peakPerMinute: peakMinute === undefined ? undefined : peak,
+			peakMinute: peakMinute === undefined ? undefined : iso(peakMinute * 60_000),
+			samples: samples[t],
+		};
+	});
+	templates.sort((a, b) => b.count - a.count || b.lines - a.lines || a.template.localeCompare(b.template));
 	return {
-		template: miner.template(acc.cluster),
-		count: acc.cluster.count,
-		level: acc.level,
-		firstSeen: iso(acc.first),
-		lastSeen: iso(acc.last),
-		peakPerMinute: peakMinute === undefined ? undefined : peak,
-		peakMinute: peakMinute === undefined ? undefined : iso(peakMinute * 60_000),
-		samples: acc.samples,
+		lines: mined.lines.length,
+		records: mined.recordStart.length,
+		bytes: Buffer.byteLength(text),
+		templates,
+		start: iso(start),
+		end: iso(end),
 	};
 }
 
+/** A record as a sample: its first lines, within SAMPLE_CHARS. */
+function sampleOf(all: readonly string[], from: number, count: number): string {
+	const shown = all.slice(from, from + Math.min(count, SAMPLE_LINES)).join('\n');
+	const more = count > SAMPLE_LINES ? `\n… ${count - SAMPLE_LINES} more lines` : '';
+	return (shown.length > SAMPLE_CHARS ? `${shown.slice(0, SAMPLE_CHARS)}…` : shown) + more;
+}
+
 function iso(ms: number | undefined): string | undefined {
-	return ms === undefined ? undefined : new Date(ms).toISOString().replace('.000Z', 'Z');
+	return ms === undefined || Number.isNaN(ms) ? undefined : new Date(ms).toISOString().replace('.000Z', 'Z');
 }
 
 /**
@@ -121,6 +113,7 @@ function iso(ms: number | undefined): string | undefined {
 export function renderDigest(digest: LogDigest, maxChars = 60_000): string {
 	const header =
 		`Log digest: ${digest.lines} lines, ${digest.templates.length} templates` +
+		(digest.records !== digest.lines ? ` (${digest.records} records: continuation lines such as stack traces stay with their message)` : '') +
 		(digest.start ? `, ${digest.start} to ${digest.end}` : '') +
 		'. Each template: count, level, first/last seen, peak lines per minute, samples. <*> marks a variable part.\n';
 	const ordered = [...digest.templates].sort(
@@ -136,7 +129,7 @@ export function renderDigest(digest: LogDigest, maxChars = 60_000): string {
 		parts.push(block);
 		used += block.length;
 		shown++;
-		shownLines += t.count;
+		shownLines += t.lines;
 	}
 	if (shown < ordered.length) {
 		parts.push(
@@ -149,6 +142,7 @@ export function renderDigest(digest: LogDigest, maxChars = 60_000): string {
 
 function renderTemplate(t: TemplateStats, n: number): string {
 	const when = t.firstSeen ? ` first=${t.firstSeen} last=${t.lastSeen} peak=${t.peakPerMinute}/min at ${t.peakMinute}` : '';
-	const samples = t.samples.map((s) => `    | ${s}\n`).join('');
-	return `T${n} count=${t.count}${t.level ? ` level=${t.level}` : ''}${when}\n  ${t.template}\n${samples}`;
+	const samples = t.samples.map((s) => `    | ${s.replace(/\n/g, '\n    : ')}\n`).join('');
+	const lines = t.lines !== t.count ? ` lines=${t.lines}` : '';
+	return `T${n} count=${t.count}${lines}${t.level ? ` level=${t.level}` : ''}${when}\n  ${t.template}\n${samples}`;
 }

@@ -181,6 +181,7 @@ export function readAgentSettings(input: { tier: string; effort: unknown; option
 		secrets: input.secrets,
 		chunkChars: numberOption(options, 'chunkChars', DEFAULT_CHUNK_CHARS),
 		digestChars: numberOption(options, 'digestChars', DEFAULT_DIGEST_CHARS),
+		logFormat: typeof options.logFormat === 'string' && options.logFormat.trim() ? options.logFormat : undefined,
 		chunkConcurrency: 4,
 	};
 }

@@ -208,7 +208,7 @@ function prepareInput(task: SpecialistTask, settings: AgentSettings) {
 	const info: SpecialistResult['input'] = { chars: task.input.length, promptChars: 0, chunks: 1 };
 	let text = task.input;
 	if (task.role.inputKind === 'logs') {
-		const digest = buildDigest(task.input);
+		const digest = buildDigest(task.input, { format: settings.logFormat });
 		text = renderDigest(digest, settings.digestChars);
 		info.logLines = digest.lines;
 		info.logTemplates = digest.templates.length;
