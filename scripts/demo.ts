@@ -56,6 +56,9 @@ async function main(): Promise<void> {
 		{ id: 'incidentWebhookAuth', name: 'Incident Webhook Auth', type: 'httpHeaderAuth', data: { name: 'X-Incident-Token', value: token } },
 		{ id: 'incidentReportsDb', name: 'Incident Reports DB', type: 'postgres', data: { host: '127.0.0.1', port: 5432, database: 'postgres', user: 'postgres', password: '', ssl: 'disable' } },
 		{ id: 'costWebhookAuth', name: 'Cost Webhook Auth', type: 'httpHeaderAuth', data: { name: 'X-Cost-Token', value: token } },
+		// The incident workflow's PagerDuty notes and GitHub commits, off until configured: replace in the editor.
+		{ id: 'pagerDutyApiToken', name: 'PagerDuty API Token', type: 'httpHeaderAuth', data: { name: 'Authorization', value: 'Token token=replace-with-a-pagerduty-rest-api-key' } },
+		{ id: 'agentSwarmGitHub', name: 'GitHub Token', type: 'agentSwarmGitHubApi', data: { token: 'replace-with-a-github-token', apiUrl: 'https://api.github.com' } },
 		// The PR pipeline is imported ready to be pointed at a repository: replace both in the editor.
 		{ id: 'githubReviewBot', name: 'GitHub Review Bot', type: 'githubApi', data: { server: 'https://api.github.com', user: 'review-bot', accessToken: 'replace-with-a-github-token' } },
 		{ id: 'githubWebhookSecret', name: 'GitHub Webhook Secret', type: 'crypto', data: { hmacSecret: randomBytes(16).toString('hex') } },

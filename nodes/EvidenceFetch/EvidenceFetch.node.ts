@@ -6,6 +6,7 @@ import {
 	type INodeType,
 	type INodeTypeDescription,
 } from 'n8n-workflow';
+import { testPrometheusCredential } from '../shared/alerts/credential-tests.ts';
 import { runPerItem } from '../shared/n8n/item-runner.ts';
 import { evidenceProperties, OPERATIONS, operationNamed } from './actions/router.ts';
 
@@ -22,8 +23,14 @@ export class EvidenceFetch implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
+		credentials: [
+			{ name: 'agentSwarmPrometheusApi', required: true, displayOptions: { show: { operation: ['prometheus'], prometheusAuth: ['credential'] } }, testedBy: 'agentSwarmPrometheusTest' },
+			{ name: 'agentSwarmGitHubApi', required: true, displayOptions: { show: { operation: ['githubCommits'], githubAuth: ['credential'] } } },
+		],
 		properties: evidenceProperties(),
 	};
+
+	methods = { credentialTest: { agentSwarmPrometheusTest: testPrometheusCredential } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const value = this.getNodeParameter('operation', 0) as string;

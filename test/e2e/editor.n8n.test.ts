@@ -29,6 +29,8 @@ describe.skipIf(!CHROMIUM)('real n8n editor in headless Chromium', () => {
 			{ id: 'incidentWebhookAuth', name: 'Incident Webhook Auth', type: 'httpHeaderAuth', data: { name: 'X-Incident-Token', value: 'token' } },
 			{ id: 'incidentReportsDb', name: 'Incident Reports DB', type: 'postgres', data: { host: '127.0.0.1', port: 5432, database: 'test', user: 'postgres', password: '', ssl: 'disable' } },
 			{ id: 'costWebhookAuth', name: 'Cost Webhook Auth', type: 'httpHeaderAuth', data: { name: 'X-Cost-Token', value: 'token' } },
+			{ id: 'pagerDutyApiToken', name: 'PagerDuty API Token', type: 'httpHeaderAuth', data: { name: 'Authorization', value: 'Token token=x' } },
+			{ id: 'agentSwarmGitHub', name: 'GitHub Token', type: 'agentSwarmGitHubApi', data: { token: 'x', apiUrl: 'http://127.0.0.1:9' } },
 			{ id: 'githubReviewBot', name: 'GitHub Review Bot', type: 'githubApi', data: { server: 'http://127.0.0.1:9', user: 'bot', accessToken: 'token' } },
 			{ id: 'githubWebhookSecret', name: 'GitHub Webhook Secret', type: 'crypto', data: { hmacSecret: 'secret' } },
 		]);
@@ -66,13 +68,23 @@ describe.skipIf(!CHROMIUM)('real n8n editor in headless Chromium', () => {
 
 	it('opens the incident workflow with our nodes and their own icons', async () => {
 		const ours = await open('agentSwarmIncidentResponse', 'incident-workflow.png');
-		expect(ours.map((n) => n.name).sort()).toEqual(['Check Daily Budget', 'Incident Commander', 'Incident Specialists', 'Record Metrics']);
+		expect(ours.map((n) => n.name).sort()).toEqual([
+			'Alert Intake',
+			'Check Daily Budget',
+			'Gather Evidence',
+			'Incident Commander',
+			'Incident Specialists',
+			'Live Metrics',
+			'Recent Commits',
+			'Record Metrics',
+			'Record Outcome',
+		]);
 		for (const node of ours) {
 			expect(node.loaded, `${node.name} icon ${node.icon}`).toBe(true);
 			expect(node.icon).toMatch(/^\/icons\/n8n-nodes-agent-swarm\/dist\/nodes\/\w+\/\w+\.svg$/);
 		}
-		// Each node type has its own icon.
-		expect(new Set(ours.map((n) => n.icon)).size).toBe(4);
+		// Each node type has its own icon (Alert Intake twice, Evidence Fetch three times).
+		expect(new Set(ours.map((n) => n.icon)).size).toBe(6);
 		// A built-in node next to ours still renders (the canvas is the whole workflow).
 		expect(await page.locator('[data-test-id=canvas-node]').count()).toBeGreaterThanOrEqual(19);
 	});

@@ -1,7 +1,8 @@
 /**
  * Queue mode: a real n8n 2.40.7 main process and two workers sharing Redis (Bull queue) and
  * PostgreSQL (n8n's database), running workflows/incident-response-swarm.json with every budget
- * and metric in Redis. 50 incidents fired at once with 20% of Claude requests failing.
+ * and metric in Redis. 20 deliveries of one firing alert group at once (exactly one analysis),
+ * then 50 incidents fired at once with 20% of Claude requests failing.
  */
 import Redis from 'ioredis';
 import pg from 'pg';
@@ -12,6 +13,7 @@ import { costOf, priceTable } from '../../nodes/shared/models/prices.ts';
 import { N8nInstance, packPackage } from '../../scripts/lib/n8n-instance.ts';
 import { configure, nodeNamed, readWorkflow } from '../../scripts/lib/workflows.ts';
 import { ClaudeSimulator } from '../../simulator/server.ts';
+import { alertFixture } from '../helpers/alert-fixtures.ts';
 import { sampleIncident } from '../helpers/incident.ts';
 import { billedUsage } from '../helpers/simulator.ts';
 import { parseExposition, total } from '../helpers/prometheus.ts';
@@ -51,6 +53,10 @@ describe('real n8n in queue mode: main + 2 workers, Redis, Postgres', () => {
 	});
 	const results: Array<{ status: number; body: Record<string, unknown> }> = [];
 	let wallMs = 0;
+	/** The 20 deliveries of one alert group, and the model calls made before the 50 incidents. */
+	const group: Array<{ status: number; body: Record<string, unknown> }> = [];
+	let groupCalls = 0;
+	let callsBefore50 = 0;
 
 	beforeAll(async () => {
 		const simUrl = await sim.start();
@@ -85,6 +91,11 @@ describe('real n8n in queue mode: main + 2 workers, Redis, Postgres', () => {
 		for (const name of ['Incident Specialists', 'Incident Commander']) node(name).parameters.options = { ...node(name).parameters.options, maxTokens: 4000 };
 		// One incident's worth, so the gate lets runs through while about one more fits.
 		node('Check Daily Budget').parameters.estimateUsd = 0.02;
+		// Once per incident across workers: the intake's state in Redis too.
+		for (const name of ['Alert Intake', 'Record Outcome']) {
+			node(name).parameters.store = 'redis';
+			node(name).credentials = REDIS_CREDENTIAL;
+		}
 		node('Record Metrics').parameters.store = 'redis';
 		node('Record Metrics').credentials = REDIS_CREDENTIAL;
 		const endpoint = readWorkflow('agent-metrics-endpoint.json');
@@ -98,11 +109,29 @@ describe('real n8n in queue mode: main + 2 workers, Redis, Postgres', () => {
 			{ id: 'agentSwarmRedis', name: 'Agent Swarm Redis', type: 'agentSwarmRedisApi', data: { host: '127.0.0.1', port: 6379, database: 0, keyPrefix: `${PREFIX}:` } },
 			{ id: 'incidentWebhookAuth', name: 'Incident Webhook Auth', type: 'httpHeaderAuth', data: { name: 'X-Incident-Token', value: TOKEN } },
 			{ id: 'incidentReportsDb', name: 'Incident Reports DB', type: 'postgres', data: { host: '127.0.0.1', port: 5432, database: DATABASE, user: 'postgres', password: '', ssl: 'disable' } },
+			{ id: 'pagerDutyApiToken', name: 'PagerDuty API Token', type: 'httpHeaderAuth', data: { name: 'Authorization', value: 'Token token=unused' } },
+			{ id: 'agentSwarmGitHub', name: 'GitHub Token', type: 'agentSwarmGitHubApi', data: { token: 'unused', apiUrl: 'https://api.github.com' } },
 		]);
 		n8n.importWorkflows([incident, endpoint]);
 		await n8n.start(240_000);
 		await Promise.all([n8n.startWorker(10), n8n.startWorker(10)]);
 		await n8n.waitForWebhook('incident-alert');
+
+		// One alert group delivered 20 times at once (Alertmanager retrying, several replicas).
+		const alert = alertFixture('alertmanager-firing');
+		alert.groupKey = `{}:{alertname="QueueGroup${RUN}"}`;
+		const deliveries = await Promise.all(
+			Array.from({ length: 20 }, () =>
+				fetch(`${n8n.url}/webhook/incident-alert`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-incident-token': TOKEN }, body: JSON.stringify(alert) }),
+			),
+		);
+		for (const res of deliveries) group.push({ status: res.status, body: (await res.json()) as Record<string, unknown> });
+		const groupId = String(group.find((g) => g.status === 202)?.body.incident_id ?? '');
+		const deadline = Date.now() + 120_000;
+		while (!slack.received.some((r) => r.body.includes(groupId)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+		groupCalls = sim.messageRequests().filter((r) => JSON.stringify(r.messages).includes(groupId) || JSON.stringify(r.system).includes(groupId)).length;
+		callsBefore50 = sim.messageRequests().length;
+		slack.received.length = 0;
 
 		// 20% of all Claude requests fail with 529 overloaded (every 5th, deterministic).
 		sim.script({ every: 5, behaviour: { kind: 'error', status: 529, errorType: 'overloaded_error' } });
@@ -132,9 +161,27 @@ describe('real n8n in queue mode: main + 2 workers, Redis, Postgres', () => {
 		n8n.remove();
 	});
 
+	it('20 deliveries of the same firing alert group at once on two workers: one 202, 19 answered with its report id, exactly one analysis', async () => {
+		const accepted = group.filter((g) => g.status === 202);
+		expect(accepted).toHaveLength(1);
+		const reportId = accepted[0].body.report_id;
+		const repeats = group.filter((g) => g.status === 200);
+		expect(repeats).toHaveLength(19);
+		for (const r of repeats) expect(r.body).toMatchObject({ status: 'duplicate', report_id: reportId, incident_id: accepted[0].body.incident_id });
+		console.log(`[figure] queue mode: 20 deliveries of one alert group at once → ${accepted.length} analysis, ${groupCalls} model calls`);
+		// Five specialists and the commander, once.
+		expect(groupCalls).toBe(6);
+		expect(await redis.exists(`${PREFIX}:once:incident:${accepted[0].body.incident_id}`)).toBe(1);
+		const db = new pg.Client({ host: '127.0.0.1', port: 5432, user: 'postgres', database: DATABASE });
+		await db.connect();
+		const rows = await db.query(`SELECT count(*)::int AS n FROM ${TABLE} WHERE incident_id = $1`, [accepted[0].body.incident_id]);
+		await db.end();
+		expect(rows.rows[0].n).toBe(1);
+	});
+
 	it('answers all 50 incidents with a report; none lost, each stored once in Postgres', async () => {
 		const byStatus = results.reduce<Record<string, number>>((n, r) => ({ ...n, [String(r.body.status)]: (n[String(r.body.status)] ?? 0) + 1 }), {});
-		const requests = sim.messageRequests();
+		const requests = sim.messageRequests().slice(callsBefore50);
 		const faults = requests.filter((r) => r.status === 529).length;
 		console.log(
 			`[figure] queue mode: ${INCIDENTS} incidents at once, main + 2 workers (concurrency 10), ${LATENCY_MS} ms per model call, every 5th request 529: ` +
@@ -146,7 +193,7 @@ describe('real n8n in queue mode: main + 2 workers, Redis, Postgres', () => {
 		expect(ids).toEqual(Array.from({ length: INCIDENTS }, (_, i) => `INC-Q-${i + 1}`).sort());
 		const db = new pg.Client({ host: '127.0.0.1', port: 5432, user: 'postgres', database: DATABASE });
 		await db.connect();
-		const rows = await db.query(`SELECT incident_id, count(*)::int AS n FROM ${TABLE} GROUP BY incident_id`);
+		const rows = await db.query(`SELECT incident_id, count(*)::int AS n FROM ${TABLE} WHERE incident_id LIKE 'INC-Q-%' GROUP BY incident_id`);
 		await db.end();
 		expect(rows.rows).toHaveLength(INCIDENTS);
 		expect(rows.rows.every((r: { n: number }) => r.n === 1)).toBe(true);

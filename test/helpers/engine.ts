@@ -118,6 +118,8 @@ export interface RunOptions {
 	redisCredentials?: ICredentialDataDecryptedObject;
 	/** n8n's own Anthropic credential (`anthropicApi`), for nodes set to use it. */
 	n8nAnthropicCredentials?: ICredentialDataDecryptedObject;
+	/** Other credentials by type (e.g. agentSwarmGitHubApi), given to every node of the chain. */
+	extraCredentials?: Record<string, ICredentialDataDecryptedObject>;
 	continueOnFail?: boolean;
 	/** Aborts the execution after this many ms, like a user pressing stop. */
 	cancelAfterMs?: number;
@@ -141,7 +143,12 @@ export async function runChain(options: Omit<RunOptions, 'parameters' | 'continu
 			typeVersion: 1,
 			position: [200 * (i + 1), 0] as [number, number],
 			parameters: step.parameters as INode['parameters'],
-			credentials: { agentSwarmAnthropicApi: { id: 'c1', name: 'Anthropic' }, anthropicApi: { id: 'c2', name: 'n8n Anthropic' }, agentSwarmRedisApi: { id: 'r1', name: 'Redis' } },
+			credentials: {
+				agentSwarmAnthropicApi: { id: 'c1', name: 'Anthropic' },
+				anthropicApi: { id: 'c2', name: 'n8n Anthropic' },
+				agentSwarmRedisApi: { id: 'r1', name: 'Redis' },
+				...Object.fromEntries(Object.keys(options.extraCredentials ?? {}).map((type) => [type, { id: type, name: type }])),
+			},
 			...(step.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
 		})),
 	];
@@ -156,7 +163,12 @@ export async function runChain(options: Omit<RunOptions, 'parameters' | 'continu
 	hooks.addHandler('workflowExecuteAfter', (run) => finish(run));
 	const additionalData = {
 		hooks,
-		credentialsHelper: new TestCredentials({ agentSwarmAnthropicApi: options.credentials, anthropicApi: options.n8nAnthropicCredentials ?? {}, agentSwarmRedisApi: options.redisCredentials ?? {} }),
+		credentialsHelper: new TestCredentials({
+			agentSwarmAnthropicApi: options.credentials,
+			anthropicApi: options.n8nAnthropicCredentials ?? {},
+			agentSwarmRedisApi: options.redisCredentials ?? {},
+			...(options.extraCredentials ?? {}),
+		}),
 		executionId: 'exec-test',
 		restApiUrl: 'http://127.0.0.1/rest',
 		webhookBaseUrl: 'http://127.0.0.1/webhook',

@@ -9,11 +9,12 @@ export interface Received {
 	at: number;
 }
 
-/** What a stand-in answers: text, or bytes (an export file). */
+/** What a stand-in answers: text or bytes (an export file); `headers` for e.g. a redirect's location. */
 export interface Reply {
 	status?: number;
 	body?: string | Buffer;
 	type?: string;
+	headers?: Record<string, string>;
 }
 
 /** A loopback HTTP service that records what it receives (Slack, PagerDuty, a log host, ...). */
@@ -40,7 +41,7 @@ export class StandIn {
 				}
 				this.received.push(got);
 				const reply = this.answer(got);
-				res.writeHead(reply.status ?? 200, { 'content-type': reply.type ?? 'text/plain' }).end(reply.body ?? 'ok');
+				res.writeHead(reply.status ?? 200, { 'content-type': reply.type ?? 'text/plain', ...(reply.headers ?? {}) }).end(reply.body ?? 'ok');
 			});
 		});
 		await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));

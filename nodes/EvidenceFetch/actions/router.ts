@@ -2,9 +2,11 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { focusOperation } from './focus.operation.ts';
 import type { EvidenceOperation } from './operation.ts';
+import { githubCommitsOperation } from './github-commits.operation.ts';
+import { prometheusOperation } from './prometheus.operation.ts';
 import { urlsOperation } from './urls.operation.ts';
 
-export const OPERATIONS: readonly EvidenceOperation[] = [urlsOperation, focusOperation];
+export const OPERATIONS: readonly EvidenceOperation[] = [urlsOperation, focusOperation, prometheusOperation, githubCommitsOperation];
 
 export function operationNamed(value: string): EvidenceOperation | undefined {
 	return OPERATIONS.find((op) => op.value === value);
