@@ -92,12 +92,18 @@ export class StrictStandIn {
 export const SLACK_DOCS = {
 	webhooks: 'https://docs.slack.dev/messaging/sending-messages-using-incoming-webhooks/',
 	formatting: 'https://docs.slack.dev/messaging/formatting-message-text/',
+	/** Slack's own list of webhook error strings and their HTTP statuses (invalid_payload: 400). */
+	errors: 'https://api.slack.com/changelog/2016-05-17-changes-to-errors-for-incoming-webhooks',
+	/** no_text (400) is not in Slack's list; it is what hooks.slack.com answers a message without text, as reported here. */
+	noText: 'https://gitlab.com/gitlab-org/gitlab/-/issues/332611',
 };
 
 /**
- * Slack incoming webhooks: POST JSON to https://hooks.slack.com/services/T…/B…/…; 404 no_service
- * for an unknown URL, 400 invalid_payload for a body that is not a JSON object, 400 no_text
- * without text (or blocks/attachments); 200 "ok" as text/html. (SLACK_DOCS.webhooks)
+ * Slack incoming webhooks: POST JSON to https://hooks.slack.com/services/T…/B…/… (SLACK_DOCS.webhooks);
+ * 400 invalid_payload for a body that is not a JSON object (SLACK_DOCS.errors); 400 no_text
+ * without text, blocks or attachments (SLACK_DOCS.noText, observed behaviour, stricter than
+ * the documented list); 200 "ok". Any other URL is refused with 404 no_service: stricter than
+ * anything documented, so a workflow posting to a wrong path fails here as it would there.
  */
 export function slackWebhookRules(req: Received): Reply {
 	const text = (status: number, body: string): Reply => ({ status, body, type: 'text/html' });

@@ -53,11 +53,11 @@ describe(`Slack incoming webhook (${SLACK_DOCS.webhooks})`, () => {
 	it('404 no_service for a URL that is not a webhook', async () => {
 		expect(await post(`${slackUrl}/hooks/whatever`, JSON.stringify({ text: 'hi' }))).toEqual({ status: 404, text: 'no_service' });
 	});
-	it('400 invalid_payload for a body that is not a JSON object', async () => {
+	it(`400 invalid_payload for a body that is not a JSON object (${SLACK_DOCS.errors})`, async () => {
 		expect(await post(`${slackUrl}/services/T000/B000/XXX`, 'text=hi')).toEqual({ status: 400, text: 'invalid_payload' });
 		expect(await post(`${slackUrl}/services/T000/B000/XXX`, '[1]')).toEqual({ status: 400, text: 'invalid_payload' });
 	});
-	it('400 no_text without text, blocks or attachments', async () => {
+	it(`400 no_text without text, blocks or attachments (${SLACK_DOCS.noText})`, async () => {
 		expect(await post(`${slackUrl}/services/T000/B000/XXX`, JSON.stringify({ text: '' }))).toEqual({ status: 400, text: 'no_text' });
 	});
 });
