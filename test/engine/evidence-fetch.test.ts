@@ -117,6 +117,7 @@ describe('Evidence Fetch: Check URL (nothing fetched)', () => {
 			const { items, error } = await runChain({
 				chain: [{ name: 'Check URL', type: 'evidenceFetch' as const, parameters: { operation: 'checkUrl', url: '={{ $json.u }}', allowedHosts: origin, outputField: 'check' } }],
 				items: cases.map(([u], i) => ({ u, i })),
+				credentials: {},
 			});
 			expect(error).toBeUndefined();
 			items!.forEach((item, i) => expect(item.json, cases[i][0]).toEqual({ u: cases[i][0], i, check: expect.objectContaining(cases[i][1]) }));
