@@ -25,7 +25,7 @@ const properties: INodeProperties[] = [
 		name: 'outputField',
 		type: 'string',
 		default: 'urlCheck',
-		description: 'Field the verdict goes into: { allowed, url } or { allowed: false, rule, reason }',
+		description: 'Field the verdict goes into: whether the address is allowed, and if not the rule that refused it and why',
 	},
 ];
 
@@ -49,7 +49,8 @@ function verdict(url: string, allow: ReturnType<typeof parseAllowList>): IDataOb
 	try {
 		return { allowed: true, url: checkUrl(url, allow).href };
 	} catch (error) {
-		if (error instanceof FetchRefused) return { allowed: false, url, rule: error.rule, reason: error.message };
-		throw error;
+		// checkUrl refuses with FetchRefused only; its message names the rule, never a network error.
+		const refused = error as FetchRefused;
+		return { allowed: false, url, rule: refused.rule ?? 'invalid_url', reason: refused.message };
 	}
 }
