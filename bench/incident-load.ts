@@ -5,6 +5,7 @@
  * [--workflow <file>] (another version of the workflow, e.g. the one before Alert Intake, to compare).
  */
 import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { N8nInstance, packPackage } from '../scripts/lib/n8n-instance.ts';
@@ -21,6 +22,15 @@ const LATENCY = Number(values.latency);
 const KEY = 'bench-key-not-secret';
 const TABLE = `incident_reports_bench_${process.pid}`;
 const TOKEN = 'bench-token';
+/**
+ * n8n's SQLite connection pool (DB_SQLITE_POOL_SIZE, default 3 in 2.40.7). n8n 2.x always opens
+ * SQLite in WAL mode with this many read-only connections; every write still goes through one
+ * write connection behind a mutex that gives up after 60 s ("Timeout waiting for lock
+ * SqliteWriteConnectionMutex"), which no setting changes (@n8n/db getSqliteConnectionOptions,
+ * @n8n/typeorm sqlite-pooled driver). A larger pool helps readers only; for load, PostgreSQL.
+ */
+const SQLITE_POOL_SIZE = process.env.DB_SQLITE_POOL_SIZE ?? '10';
+const load = () => loadavg().map((x) => x.toFixed(1)).join(' / ');
 
 const pct = (xs: number[], p: number) => {
 	const s = [...xs].sort((a, b) => a - b);
@@ -30,7 +40,7 @@ const pct = (xs: number[], p: number) => {
 async function main(): Promise<void> {
 	const sim = new ClaudeSimulator({ defaultLatencyMs: LATENCY, requiredApiKey: KEY });
 	const slack = new StandIn();
-	const n8n = new N8nInstance();
+	const n8n = new N8nInstance({ DB_SQLITE_POOL_SIZE: SQLITE_POOL_SIZE });
 	const db = new pg.Client({ host: '127.0.0.1', port: 5432, user: 'postgres', database: 'test' });
 	try {
 		const simUrl = await sim.start();
@@ -64,7 +74,7 @@ async function main(): Promise<void> {
 		let peak = idleRss;
 		const sampler = setInterval(() => (peak = Math.max(peak, rss())), 100);
 
-		console.log(`${COUNT} incidents at once (${values.workflow ?? 'workflows/incident-response-swarm.json'}), ${LATENCY} ms per model call, n8n ${idleRss.toFixed(0)} MB RSS idle`);
+		console.log(`${COUNT} incidents at once (${values.workflow ?? 'workflows/incident-response-swarm.json'}), ${LATENCY} ms per model call, n8n ${idleRss.toFixed(0)} MB RSS idle, DB_SQLITE_POOL_SIZE=${SQLITE_POOL_SIZE}; load average (1/5/15 min) ${load()}`);
 		const started = Date.now();
 		const accepted = await Promise.all(
 			Array.from({ length: COUNT }, async (_, i) => {
@@ -89,7 +99,7 @@ async function main(): Promise<void> {
 		console.log(`answers by status: ${JSON.stringify(statuses)}; reports: ${done.length}/${COUNT} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 		console.log(`time_to_202_ms p50=${pct(accepted.map((a) => a.ms), 50)} p95=${pct(accepted.map((a) => a.ms), 95)}`);
 		console.log(`time_to_report_ms p50=${pct(done, 50)} p95=${pct(done, 95)}`);
-		console.log(`n8n_peak_rss_mb=${peak.toFixed(0)} (idle ${idleRss.toFixed(0)})`);
+		console.log(`n8n_peak_rss_mb=${peak.toFixed(0)} (idle ${idleRss.toFixed(0)}); load average (1/5/15 min) at the end ${load()}`);
 		const failed = accepted.filter((a) => a.status !== 202);
 		if (failed.length) {
 			const errors = [...n8n.log.matchAll(/(?:error|Error)[^\n]{0,200}/g)].map((m) => m[0]);

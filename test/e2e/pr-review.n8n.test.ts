@@ -14,6 +14,9 @@ import { TEST_KEY } from '../helpers/simulator.ts';
 const SECRET = 'webhook-secret-for-tests';
 /** Fixed simulated latency for the one timed review, so its wall time means something. */
 const LATENCY_MS = 300;
+/** The deadlines of the test variant (shipped: 10 and 12 minutes from the delivery). */
+const REVIEWERS_DEADLINE_S = 15;
+const LEAD_DEADLINE_S = 25;
 const sha = (n: number | string) => String(n).padStart(40, '0').replace(/^0/, 'c');
 const BASE = 'b'.repeat(40);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -110,14 +113,21 @@ describe('real n8n: PR review pipeline', () => {
 		const secureHook = nodeNamed(secure, 'GitHub Pull Request');
 		secureHook.parameters.path = 'github-pr-secure';
 		secureHook.webhookId = '275cfa31-af1c-5d26-9ac4-000000000002';
-		n8n.importWorkflows([wf, budget, secure]);
+		const short = configure(JSON.parse(JSON.stringify(wf)) as Workflow, { reviewersDeadlineMinutes: REVIEWERS_DEADLINE_S / 60, leadDeadlineMinutes: LEAD_DEADLINE_S / 60 });
+		short.id = 'agentSwarmPrReviewDeadline';
+		short.name += ' (short deadline)';
+		const shortHook = nodeNamed(short, 'GitHub Pull Request');
+		shortHook.parameters.path = 'github-pr-deadline';
+		shortHook.webhookId = '275cfa31-af1c-5d26-9ac4-000000000003';
+		n8n.importWorkflows([wf, budget, secure, short]);
 		await n8n.start();
 		url = n8n.url;
 		await n8n.waitForWebhook('github-pull-request');
 		await n8n.waitForWebhook('github-pr-tiny-budget');
 		await n8n.waitForWebhook('github-pr-secure');
+		await n8n.waitForWebhook('github-pr-deadline');
 		rest = await n8n.login();
-	});
+	}, 900_000);
 
 	afterAll(async () => {
 		await n8n.stop();
@@ -144,6 +154,76 @@ describe('real n8n: PR review pipeline', () => {
 		await sleep(500);
 		expect(sim.messageRequests()).toHaveLength(0);
 		expect(github.received).toHaveLength(0);
+	});
+
+	it('each signed but bad delivery is answered 400 with the field and the fix; no GitHub call, no model call', async () => {
+		sim.reset();
+		const before = github.received.length;
+		const good = pullRequestEvent('opened', { number: 40, headSha: sha(40) }) as Record<string, any>;
+		const changed = (change: (e: Record<string, any>) => void) => {
+			const e = structuredClone(good);
+			change(e);
+			return e;
+		};
+		const cases: Array<[string, string, unknown, string, ((h: Record<string, string>) => void)?]> = [
+			['array', 'pull_request', [good], 'body'],
+			['null', 'pull_request', null, 'body'],
+			['a string', 'pull_request', 'opened', 'body'],
+			['no pull_request', 'pull_request', changed((e) => delete e.pull_request), 'pull_request'],
+			['no repository', 'pull_request', changed((e) => { delete e.repository; delete e.pull_request.base.repo; }), 'repository.full_name'],
+			['number zero', 'pull_request', changed((e) => { e.number = 0; e.pull_request.number = 0; }), 'pull_request.number'],
+			['no head sha', 'pull_request', changed((e) => delete e.pull_request.head.sha), 'pull_request.head.sha'],
+			['comment without issue number', 'issue_comment', (() => { const c = commentEvent({ body: '/review', commenter: 'lead', association: 'MEMBER' }) as Record<string, any>; delete c.issue.number; return c; })(), 'issue.number'],
+			['no X-GitHub-Event', 'pull_request', good, 'X-GitHub-Event', (h) => delete h['x-github-event']],
+			['no X-GitHub-Delivery', 'pull_request', good, 'X-GitHub-Delivery', (h) => delete h['x-github-delivery']],
+		];
+		for (const [name, event, payload, field, alter] of cases) {
+			const d = signedDelivery(event, payload, SECRET);
+			alter?.(d.headers);
+			const res = await fetch(`${url}/webhook/github-pull-request`, { method: 'POST', headers: d.headers, body: d.body });
+			expect(res.status, name).toBe(400);
+			const answer = (await res.json()) as { error: string; field: string; fix: string };
+			expect(answer.field, name).toBe(field);
+			expect(answer.error.length, name).toBeGreaterThan(10);
+			expect(answer.fix.length, name).toBeGreaterThan(10);
+		}
+		await sleep(500);
+		expect(sim.messageRequests()).toHaveLength(0);
+		expect(github.received).toHaveLength(before);
+	});
+
+	it('a hanging Claude API is bounded by the Deadlines: the required security reviewer out of time gives error by the lead\'s deadline', async () => {
+		sim.reset();
+		const hang = { latencyMs: 10 * 60_000 };
+		sim.script({ match: { contains: 'You are the Security Reviewer' }, behaviour: hang });
+		quietReviewers();
+		sim.script({ match: { contains: 'lead a pull request review' }, behaviour: hang });
+		const pr = openPr({ number: 41, headSha: sha(41) }, [file('src/db.ts', DB_TS)]);
+		const began = Date.now();
+		await deliver('pull_request', pullRequestEvent('opened', pr), { path: 'github-pr-deadline' });
+		const final = await settle(sha(41), (LEAD_DEADLINE_S + 60) * 1000);
+		const wall = Date.now() - began;
+		console.log(`[figure] PR review, hanging Claude API: final status ${final?.state} ${wall} ms after the delivery (reviewers' deadline ${REVIEWERS_DEADLINE_S} s, lead's ${LEAD_DEADLINE_S} s; before: 120 s × 4 attempts per call)`);
+		expect(final).toMatchObject({ state: 'error', description: expect.stringMatching(/^Required reviewer failed: security/) });
+		expect(wall).toBeLessThan((LEAD_DEADLINE_S + 20) * 1000);
+		expect(commentOn(41)).toMatch(/Reviewer \*\*security\*\* \(required\) did not finish/);
+		expect(sim.messageRequests().every((r) => r.startedAt - began < LEAD_DEADLINE_S * 1000)).toBe(true);
+		sim.reset();
+	}, 180_000);
+
+	it('model text on GitHub notifies no one: @mentions in findings and the lead\'s summary lose their link', async () => {
+		sim.reset();
+		sim.script({ match: { contains: 'You are the Security Reviewer' }, behaviour: { content: reply([{ severity: 'high', title: 'SQL built from input, ping @acme/security and @octocat', file: 'src/db.ts', line: 3, confidence: 90 }, { severity: 'medium', title: 'Tell @here about it', file: 'README.md', line: 1, confidence: 80 }]) } });
+		quietReviewers();
+		lead('cc @octocat @acme/owners: please look');
+		const pr = openPr({ number: 42, headSha: sha(42) }, [file('src/db.ts', DB_TS)]);
+		await deliver('pull_request', pullRequestEvent('opened', pr));
+		await settle(sha(42));
+		const review = github.reviews.find((r) => r.number === 42);
+		const texts = [commentOn(42), ...(review?.comments ?? []).map((c) => c.body), review?.body ?? ''];
+		expect(texts.join('\n')).toContain('@\u200bacme/security');
+		expect(texts.join('\n')).toContain('@\u200boctocat');
+		for (const t of texts) expect(t).not.toMatch(/(^|[^\u200b])@(octocat|acme|here)/);
 	});
 
 	it('draft → ready: a draft is not reviewed; ready_for_review reviews it', async () => {

@@ -92,3 +92,38 @@ describe('Evidence Fetch: URLs into fields', () => {
 		expect(kept.items!.map((i) => i.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
 	});
 });
+
+describe('Evidence Fetch: Check URL (nothing fetched)', () => {
+	it('says per item whether a URL passes the allow-list and which rule refused it, without a request', async () => {
+		let requests = 0;
+		const counter = createServer((_req, res) => {
+			requests++;
+			res.end('x');
+		});
+		await new Promise<void>((r) => counter.listen(0, '127.0.0.1', r));
+		const counted = (counter.address() as AddressInfo).port;
+		const origin = `http://127.0.0.1:${counted}`;
+		try {
+			const cases: Array<[string, Record<string, unknown>]> = [
+				[`${origin}/exports/focus.csv`, { allowed: true, url: `${origin}/exports/focus.csv` }],
+				[`http://127.0.0.1:${counted + 1}/x`, { allowed: false, rule: 'port' }],
+				[`http://127.0.0.1:${counted}\\@billing.example.com/x`, { allowed: true, url: `${origin}/@billing.example.com/x` }],
+				['http://169.254.169.254/latest/meta-data', { allowed: false, rule: 'host', reason: 'host 169.254.169.254 is not on the allow-list' }],
+				[`https://127.0.0.1:${counted}/x`, { allowed: false, rule: 'scheme' }],
+				[`http://user:pw@127.0.0.1:${counted}/x`, { allowed: false, rule: 'credentials' }],
+				['not a url', { allowed: false, rule: 'invalid_url' }],
+				['', { allowed: false, rule: 'invalid_url', reason: 'the URL is empty' }],
+			];
+			const { items, error } = await runChain({
+				chain: [{ name: 'Check URL', type: 'evidenceFetch' as const, parameters: { operation: 'checkUrl', url: '={{ $json.u }}', allowedHosts: origin, outputField: 'check' } }],
+				items: cases.map(([u], i) => ({ u, i })),
+				credentials: {},
+			});
+			expect(error).toBeUndefined();
+			items!.forEach((item, i) => expect(item.json, cases[i][0]).toEqual({ u: cases[i][0], i, check: expect.objectContaining(cases[i][1]) }));
+			expect(requests).toBe(0);
+		} finally {
+			await new Promise((r) => counter.close(r));
+		}
+	});
+});

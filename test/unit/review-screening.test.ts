@@ -103,4 +103,26 @@ describe('which deliveries run a review', () => {
 		expect(screen('ping', pingEvent())).toMatchObject({ outcome: 'ignore', code: 'ping' });
 		expect(screen('push', { ref: 'refs/heads/main' })).toMatchObject({ outcome: 'ignore', code: 'event' });
 	});
+
+	it('an event lacking what GitHub always sends is malformed, naming the field (answered 400, never a review)', () => {
+		const good = pullRequestEvent('opened', { headSha: SHA }) as Record<string, any>;
+		const without = (change: (e: Record<string, any>) => void) => {
+			const e = structuredClone(good);
+			change(e);
+			return e;
+		};
+		const cases: Array<[string, Record<string, unknown>, string]> = [
+			['no pull_request', without((e) => delete e.pull_request), 'pull_request'],
+			['pull_request not an object', without((e) => (e.pull_request = 'x')), 'pull_request'],
+			['no repository', without((e) => { delete e.repository; delete e.pull_request.base.repo; }), 'repository.full_name'],
+			['number zero', without((e) => { e.number = 0; e.pull_request.number = 0; }), 'pull_request.number'],
+			['number a string', without((e) => { e.number = 'seven'; e.pull_request.number = 'seven'; }), 'pull_request.number'],
+			['no head sha', without((e) => delete e.pull_request.head.sha), 'pull_request.head.sha'],
+		];
+		for (const [name, event, field] of cases) expect(screen('pull_request', event), name).toMatchObject({ outcome: 'malformed', field, reason: expect.any(String) });
+		expect(screen('pull_request', good)).toMatchObject({ outcome: 'review' });
+		const command = commentEvent({ body: '/review', commenter: 'lead', association: 'MEMBER' }) as Record<string, any>;
+		delete command.issue.number;
+		expect(screen('issue_comment', command)).toMatchObject({ outcome: 'malformed', field: 'issue.number' });
+	});
 });

@@ -1,12 +1,13 @@
 /** The operations of Evidence Fetch: one entry each, used by the editor options and the dispatch. */
 import type { INodeProperties } from 'n8n-workflow';
+import { checkUrlOperation } from './check-url.operation.ts';
 import { focusOperation } from './focus.operation.ts';
 import type { EvidenceOperation } from './operation.ts';
 import { githubCommitsOperation } from './github-commits.operation.ts';
 import { prometheusOperation } from './prometheus.operation.ts';
 import { urlsOperation } from './urls.operation.ts';
 
-export const OPERATIONS: readonly EvidenceOperation[] = [urlsOperation, focusOperation, prometheusOperation, githubCommitsOperation];
+export const OPERATIONS: readonly EvidenceOperation[] = [urlsOperation, focusOperation, prometheusOperation, githubCommitsOperation, checkUrlOperation];
 
 export function operationNamed(value: string): EvidenceOperation | undefined {
 	return OPERATIONS.find((op) => op.value === value);

@@ -72,6 +72,10 @@ export const screenOperation: ReviewOperation = {
 		const about = { event: delivery.event, delivery: delivery.id, contentType: delivery.contentType };
 		const ignore = (code: string, reason: string, pr?: unknown) =>
 			toOutput(1, { ...about, outcome: 'ignored', code, reason, ...(pr ? { pr: pr as IDataObject } : {}), response: { status: 202, body: { status: 'ignored', code, reason } } });
+		if (screening.outcome === 'malformed') {
+			const fix = 'Send the event as GitHub does (https://docs.github.com/en/webhooks/webhook-events-and-payloads)';
+			return toOutput(1, { ...about, outcome: 'refused', reason: screening.reason, response: { status: 400, body: { error: screening.reason, field: screening.field, fix } } });
+		}
 		if (screening.outcome === 'ignore') return ignore(screening.code, screening.reason, screening.pr);
 
 		const store = await openReviewStore(ctx, itemIndex);

@@ -58,11 +58,21 @@ export interface PullRequestRef {
 
 export type Screening =
 	| { outcome: 'review'; trigger: Trigger; pr: PullRequestRef; requestedBy?: string }
-	| { outcome: 'ignore'; code: string; reason: string; pr?: PullRequestRef };
+	| { outcome: 'ignore'; code: string; reason: string; pr?: PullRequestRef }
+	/** The event lacks what GitHub always sends: answered 400 naming the field. */
+	| { outcome: 'malformed'; field: string; reason: string };
 
 type Json = Record<string, unknown>;
 const obj = (v: unknown): Json => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : {});
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+const malformed = (field: string, reason: string): Screening => ({ outcome: 'malformed', field, reason });
+
+/** What every pull request GitHub names has: a repository and a positive number. */
+function refProblem(pr: PullRequestRef, numberField: string): Screening | undefined {
+	if (!/^[^/\s]+\/[^/\s]+$/.test(pr.repo)) return malformed('repository.full_name', 'The event names no repository as "owner/name" (repository.full_name)');
+	if (!Number.isInteger(pr.number) || pr.number <= 0) return malformed(numberField, `The event names no pull request number (${numberField})`);
+	return undefined;
+}
 
 const STRICTNESS: AuthorMode[] = ['review', 'command', 'skip'];
 const stricter = (a: AuthorMode, b: AuthorMode): AuthorMode => (STRICTNESS.indexOf(a) >= STRICTNESS.indexOf(b) ? a : b);
@@ -112,8 +122,10 @@ export function screen(event: string, payload: Json, policy: ReviewPolicy = DEFA
 function screenPullRequest(payload: Json, policy: ReviewPolicy): Screening {
 	const action = str(payload.action);
 	const pull = obj(payload.pull_request);
-	if (!pull.number && !payload.number) return { outcome: 'ignore', code: 'malformed', reason: 'pull_request event without a pull request' };
+	if (!payload.pull_request || typeof payload.pull_request !== 'object') return malformed('pull_request', 'The pull_request event has no pull_request object');
 	const pr = pullRequestRef(payload, pull);
+	const problem = refProblem(pr, 'pull_request.number');
+	if (problem) return problem;
 	const ignore = (code: string, reason: string): Screening => ({ outcome: 'ignore', code, reason, pr });
 	let trigger = REVIEW_ACTIONS[action];
 	// A new base branch changes the diff under review (edited with changes.base).
@@ -124,7 +136,7 @@ function screenPullRequest(payload: Json, policy: ReviewPolicy): Screening {
 	}
 	if (str(pull.state) === 'closed') return ignore('closed', 'The pull request is closed');
 	if (pr.draft && !policy.reviewDrafts) return ignore('draft', 'Draft pull request: reviewed when it is marked ready for review');
-	if (!pr.headSha) return ignore('malformed', 'pull_request event without pull_request.head.sha');
+	if (!pr.headSha) return malformed('pull_request.head.sha', 'The pull_request event has no head commit (pull_request.head.sha)');
 	const mode = authorMode(pr, policy);
 	if (mode === 'skip') return ignore('author', `Pull requests from ${describeAuthor(pr)} are not reviewed`);
 	if (mode === 'command') {
@@ -148,6 +160,8 @@ function screenComment(payload: Json, policy: ReviewPolicy): Screening {
 	if (str(issue.state) === 'closed') return { outcome: 'ignore', code: 'closed', reason: 'The pull request is closed' };
 	// The issue payload has no head or base: the pull request is fetched before the review.
 	const pr = pullRequestRef(payload, { ...issue, head: {}, author_association: issue.author_association });
+	const problem = refProblem(pr, 'issue.number');
+	if (problem) return problem;
 	return { outcome: 'review', trigger: 'command', pr: { ...pr, headSha: null, fork: false }, requestedBy: str(commenter.login) };
 }
 
