@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { TEST_KEY, useSimulator } from '../helpers/simulator.ts';
 
 const DOCS = 'https://platform.claude.com/docs/en';
-const params = (content: string, extra: Record<string, unknown> = {}) => ({ model: 'claude-haiku-5-5', max_tokens: 2000, messages: [{ role: 'user', content }], ...extra });
+const params = (content: string, extra: Record<string, unknown> = {}) => ({ model: 'claude-haiku-5-5', max_tokens: 2000, messages: [{ role: 'user' as const, content }], ...extra });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('strict simulator: Message Batches', () => {
@@ -42,7 +42,7 @@ describe('strict simulator: Message Batches', () => {
 		expect(lines.map((l) => l.custom_id).sort()).toEqual(Array.from({ length: n }, (_, i) => `item-${i}`).sort());
 		for (const line of lines) {
 			expect(line.result.type).toBe('succeeded');
-			const message = (line.result as { message: { content: Array<{ type: string }>; usage: Record<string, unknown> } }).message;
+			const message = (line.result as unknown as { message: { content: Array<{ type: string }>; usage: Record<string, unknown> } }).message;
 			expect(message.content.map((b) => b.type)).toEqual(['thinking', 'text']);
 			expect(message.usage.service_tier).toBe('batch');
 		}

@@ -189,8 +189,9 @@ function settle(line: RawResult, batchId: string, whyCanceled?: AgentError): Cla
 	if (result.type === 'expired') {
 		return new AgentError('batch_expired', `Message Batch ${batchId} reached its 24-hour expiry before this request was sent to the model (not billed). Fix: run again, or use Run Mode "Now"`);
 	}
-	const why = whyCanceled ? ` because ${whyCanceled.message}` : '';
-	return new AgentError('batch_canceled', `Message Batch ${batchId} was canceled before this request was sent to the model${why} (not billed)`);
+	// Canceled by us (Batch Max Wait or Deadline): the reason is the failure.
+	if (whyCanceled) return whyCanceled;
+	return new AgentError('batch_canceled', `Message Batch ${batchId} was canceled before this request was sent to the model (not billed)`);
 }
 
 function waitOver(why: 'timeout' | 'deadline', batchId: string, maxWaitMs: number): AgentError {

@@ -28,7 +28,7 @@ export const runModeFields: INodeProperties[] = [
 		options: [
 			{ name: 'Now', value: 'now', description: 'The Messages API: answers in seconds, at the standard price' },
 			{
-				name: 'Batch (50% Off, Results Within 24 h)',
+				name: 'Batch (50% Off, Results Within 24 Hours)',
 				value: 'batch',
 				description: 'The Message Batches API: every call at half price; most batches end within an hour, all within 24 hours',
 			},
@@ -57,7 +57,7 @@ export const runModeFields: INodeProperties[] = [
 
 export function readRunMode(ctx: IExecuteFunctions): RunMode {
 	const mode = ctx.getNodeParameter('runMode', 0, 'now') as string;
-	if (mode !== 'now' && mode !== 'batch') throw new ParameterError(`Run Mode: unknown value "${mode}". Fix: choose "Now" or "Batch (50% Off, Results Within 24 h)"`);
+	if (mode !== 'now' && mode !== 'batch') throw new ParameterError(`Run Mode: unknown value "${mode}". Fix: choose "Now" or "Batch (50% Off, Results Within 24 Hours)"`);
 	const minutes = positive(ctx.getNodeParameter('batchMaxWaitMinutes', 0, 1440), 'Batch Max Wait (Minutes)');
 	const seconds = positive(ctx.getNodeParameter('batchPollSeconds', 0, 30), 'Batch Poll Interval (Seconds)');
 	return { batch: mode === 'batch', maxWaitMs: minutes * 60_000, pollMs: seconds * 1000 };
