@@ -167,7 +167,10 @@ describe('real n8n: multi-cloud cost squad', () => {
 		const text = (posts('/report')[1].json as { text: string }).text;
 		expect(text).toMatch(/\*Spend in export:\* \$20\.52 \(AWS \$18\.01 · GCP \$0\.00 · AZURE \$1\.98\) · not analysed: Oracle \$0\.54/);
 		expect(text).toContain(`(${changePct(ROWS)}%)`);
-		expect(JSON.stringify(sim.messageRequests()[0].messages)).toContain('aggregated in code from 1000 of 1000 rows');
+		// Batch mode again: the specialists' prompts travel inside the first Message Batch.
+		const [first] = sim.requests.filter((r) => r.method === 'POST' && r.path === '/v1/messages/batches' && r.status === 200);
+		expect(sim.messageRequests()).toHaveLength(0);
+		expect(JSON.stringify(first.body!.requests)).toContain('aggregated in code from 1000 of 1000 rows');
 	});
 
 	it('alerts when weekly spend rose by more than the threshold (JSON export given in the request)', async () => {
