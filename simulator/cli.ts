@@ -3,11 +3,11 @@
  *   node simulator/cli.ts [--port 8787] [--host 127.0.0.1] [--latency-ms 0] [--rules rules.json] [--scenario demo|flaky|slow]
  * Prints its URL on the first line of stdout. Script it at runtime over HTTP:
  *   POST /_simulator/rules (a rule or a list), POST /_simulator/latency {"ms": n},
- *   POST /_simulator/reset, GET /_simulator/requests.
+ *   POST /_simulator/reset, GET /_simulator/requests, POST /_simulator/batch {"processingMs": n}.
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { SCENARIOS } from './scenarios.ts';
+import { SCENARIO_BATCH_PROCESSING_MS, SCENARIOS } from './scenarios.ts';
 import { ClaudeSimulator, type Rule } from './server.ts';
 
 const { values } = parseArgs({
@@ -28,6 +28,7 @@ if (values.scenario) {
 		process.exit(2);
 	}
 	sim.script(...scenario);
+	sim.setBatchProcessingMs(SCENARIO_BATCH_PROCESSING_MS[values.scenario] ?? 0);
 }
 if (values.rules) sim.script(...(JSON.parse(readFileSync(values.rules, 'utf8')) as Rule[]));
 const url = await sim.start();

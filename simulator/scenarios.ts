@@ -93,4 +93,14 @@ const flaky: Rule[] = [{ every: 5, behaviour: { kind: 'error', status: 529, erro
 /** Every request waits 2 s: to watch concurrency and timeouts. */
 const slow: Rule[] = [{ behaviour: { latencyMs: 2000 } }];
 
-export const SCENARIOS: Record<string, Rule[]> = { demo, flaky, slow };
+/** The demo's answers as a Message Batch: one request in ten ends errored (overloaded), one in ten expired. */
+const batch: Rule[] = [
+	{ every: 10, behaviour: { kind: 'error', errorType: 'overloaded_error', message: 'Overloaded' } },
+	{ every: 9, behaviour: { kind: 'expired' } },
+	...demo,
+];
+
+export const SCENARIOS: Record<string, Rule[]> = { demo, flaky, slow, batch };
+
+/** How long a Message Batch stays in_progress under each scenario (ms); 0 when not listed. */
+export const SCENARIO_BATCH_PROCESSING_MS: Record<string, number> = { batch: 3_000, slow: 10_000 };

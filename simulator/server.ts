@@ -17,10 +17,12 @@ import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { findModel, MODEL_CATALOG, type Effort } from '../nodes/shared/models/catalog.data.ts';
-import { apiVersion, checkRequest, MAX_REQUEST_BYTES, type Refusal } from './contract.ts';
+import { BATCH_MAX_BYTES, BatchStore } from './batches.ts';
+import { apiVersion, checkRequest, MAX_REQUEST_BYTES, type ApiVersion, type Refusal } from './contract.ts';
 import { sampleFromSchema } from './schema-sample.ts';
 
-export type BehaviourKind = 'ok' | 'error' | 'reset' | 'hang' | 'malformed' | 'schema_invalid' | 'max_tokens' | 'refusal' | 'context_window_exceeded';
+/** `expired` applies to Message Batch requests only (simulator/batches.ts). */
+export type BehaviourKind = 'ok' | 'error' | 'reset' | 'hang' | 'malformed' | 'schema_invalid' | 'max_tokens' | 'refusal' | 'context_window_exceeded' | 'expired';
 
 export interface Behaviour {
 	kind?: BehaviourKind;
@@ -89,6 +91,8 @@ export interface SimulatorOptions {
 	models?: string[];
 	/** The simulator's clock, for cache TTLs (tests can move time). */
 	now?: () => number;
+	/** How long a Message Batch stays `in_progress` (ms). */
+	batchProcessingMs?: number;
 }
 
 const SECRET_HEADERS = new Set(['x-api-key', 'authorization', 'cookie']);
@@ -120,6 +124,18 @@ export class ClaudeSimulator {
 	private readonly server: Server;
 	private readonly options: Required<Omit<SimulatorOptions, 'requiredApiKey'>> & { requiredApiKey?: string };
 	private window = { start: 0, requests: 0, inputTokens: 0, outputTokens: 0 };
+	private readonly initialBatchProcessingMs: number;
+	readonly batchStore = new BatchStore({
+		models: () => this.options.models,
+		now: () => this.options.now(),
+		processingMs: () => this.options.batchProcessingMs,
+		behaviourFor: (payload) => this.behaviourFor({ path: '/v1/messages', model: payload.model as string | undefined } as RecordedRequest, payload),
+		message: (payload, behaviour, requestId) => {
+			const { message } = this.message({ id: requestId, outputFormat: (payload.output_config as Record<string, unknown> | undefined)?.format } as RecordedRequest, payload, behaviour);
+			return { ...message, usage: { ...(message.usage as object), service_tier: 'batch' } };
+		},
+		promptTokens: (payload) => tokensOf(promptText(payload)),
+	});
 
 	constructor(options: SimulatorOptions = {}) {
 		this.options = {
@@ -128,8 +144,10 @@ export class ClaudeSimulator {
 			defaultLatencyMs: 0,
 			models: MODEL_CATALOG.map((m) => m.id),
 			now: () => Date.now(),
+			batchProcessingMs: 0,
 			...options,
 		};
+		this.initialBatchProcessingMs = this.options.batchProcessingMs;
 		this.server = createServer((req, res) => void this.handle(req, res));
 		this.server.keepAliveTimeout = 60_000;
 	}
@@ -158,6 +176,13 @@ export class ClaudeSimulator {
 		this.rules = [];
 		this.requests.length = 0;
 		this.cache.clear();
+		this.batchStore.batches.clear();
+		this.options.batchProcessingMs = this.initialBatchProcessingMs;
+	}
+
+	/** How long Message Batches created from now on stay `in_progress`. */
+	setBatchProcessingMs(ms: number): void {
+		this.options.batchProcessingMs = ms;
 	}
 
 	setDefaultLatency(ms: number): void {
@@ -188,11 +213,13 @@ export class ClaudeSimulator {
 			headers: Object.fromEntries(Object.entries(req.headers).filter(([k]) => !SECRET_HEADERS.has(k))),
 			startedAt: Date.now(),
 		};
-		const body = await readBody(req, MAX_REQUEST_BYTES);
+		// Size limits per endpoint: Messages and Token Counting 32 MB, Message Batches 256 MB.
+		const limit = url.pathname === '/v1/messages/batches' ? BATCH_MAX_BYTES : MAX_REQUEST_BYTES;
+		const body = await readBody(req, limit);
 		if (url.pathname.startsWith('/_simulator/')) return this.admin(req.method ?? 'GET', url.pathname, body ?? '', res);
 		this.requests.push(record);
 		if (body === undefined) {
-			return this.refuse(record, res, { status: 413, type: 'request_too_large', message: `Request exceeds the maximum allowed number of bytes (${MAX_REQUEST_BYTES})`, rule: 'request-size' });
+			return this.refuse(record, res, { status: 413, type: 'request_too_large', message: `Request exceeds the maximum allowed number of bytes (${limit})`, rule: limit === BATCH_MAX_BYTES ? 'batch-size' : 'request-size' });
 		}
 		// The SDK sends the key as a bearer token; n8n's credential test sends x-api-key.
 		const key = req.headers['x-api-key'] ?? req.headers.authorization?.replace(/^Bearer\s+/i, '');
@@ -204,6 +231,7 @@ export class ClaudeSimulator {
 		if (typeof version !== 'string') return this.refuse(record, res, version);
 		record.apiVersion = version;
 		if (req.method === 'GET' && url.pathname === '/v1/models') return this.listModels(record, res);
+		if (url.pathname.startsWith('/v1/messages/batches')) return this.batch(record, req, url.pathname, body, version, res);
 		const known = req.method === 'POST' && (url.pathname === '/v1/messages' || url.pathname === '/v1/messages/count_tokens');
 		if (!known) return this.refuse(record, res, { status: 404, type: 'not_found_error', message: `Not found: ${req.method} ${url.pathname}`, rule: 'path' });
 
@@ -280,6 +308,14 @@ export class ClaudeSimulator {
 			if (behaviour.errorCode) error.details = { error_code: behaviour.errorCode };
 			return this.finish(record, res, status, { type: 'error', error, request_id: record.id }, headers);
 		}
+		const { message, usage } = this.message(record, payload, behaviour);
+		record.usage = usage;
+		this.finish(record, res, 200, message);
+	}
+
+	/** The Message an accepted request gets (also each succeeded request of a Message Batch). */
+	private message(record: RecordedRequest, payload: Record<string, unknown>, behaviour: Behaviour): { message: Record<string, unknown>; usage: SimUsage } {
+		const kind = behaviour.kind ?? 'ok';
 		const model = findModel(String(payload.model))!;
 		const maxTokens = Number(payload.max_tokens);
 		const effort = ((payload.output_config as { effort?: Effort } | undefined)?.effort ?? model.defaultEffort) as Effort;
@@ -315,8 +351,7 @@ export class ClaudeSimulator {
 		const content: Array<Record<string, unknown>> = [{ type: 'thinking', thinking: '', signature: `sig_${createHash('sha256').update(record.id).digest('hex').slice(0, 32)}` }];
 		if (text) content.push({ type: 'text', text });
 		const usage = this.usageFor(payload, model.minCacheTokens, thinking + textTokens, thinking);
-		record.usage = usage;
-		this.finish(record, res, 200, {
+		const message = {
 			id: `msg_sim_${randomUUID().replace(/-/g, '').slice(0, 20)}`,
 			type: 'message',
 			role: 'assistant',
@@ -326,7 +361,32 @@ export class ClaudeSimulator {
 			stop_sequence: null,
 			stop_details: stopDetails,
 			usage,
-		});
+		};
+		return { message, usage };
+	}
+
+	/** A Message Batches route (simulator/batches.ts), recorded like any other request. */
+	private batch(record: RecordedRequest, req: IncomingMessage, path: string, body: string, version: ApiVersion, res: ServerResponse): void {
+		let payload: unknown = undefined;
+		if (req.method === 'POST' && path === '/v1/messages/batches') {
+			try {
+				payload = JSON.parse(body || 'null');
+			} catch {
+				return this.refuse(record, res, { status: 400, type: 'invalid_request_error', message: 'The request body is not valid JSON', rule: 'batch-requests' });
+			}
+			record.body = payload as Record<string, unknown>;
+		}
+		const answer = this.batchStore.handle(req.method ?? 'GET', path, payload, version, `http://${req.headers.host ?? 'simulator'}`);
+		if (!answer) return this.refuse(record, res, { status: 404, type: 'not_found_error', message: `Not found: ${req.method} ${path}`, rule: 'path' });
+		if ('refusal' in answer) return this.refuse(record, res, answer.refusal);
+		if ('jsonl' in answer) {
+			record.status = 200;
+			record.endedAt = Date.now();
+			res.writeHead(200, { 'content-type': 'application/binary', 'request-id': record.id });
+			res.end(answer.jsonl);
+			return;
+		}
+		this.finish(record, res, answer.status, answer.body);
 	}
 
 	/** Input split into uncached, cache-write and cache-read parts, as the API reports it. */
@@ -414,6 +474,10 @@ export class ClaudeSimulator {
 			return send(200, { ok: true });
 		}
 		if (path === '/_simulator/requests' && method === 'GET') return send(200, this.requests);
+		if (path === '/_simulator/batch' && method === 'POST') {
+			this.setBatchProcessingMs(Number(JSON.parse(body || '{}').processingMs ?? 0));
+			return send(200, { ok: true });
+		}
 		send(404, { error: `no admin route ${method} ${path}` });
 	}
 }

@@ -3,6 +3,7 @@ import { budgetRulesField, countTokensField, onExceededField, optionalBudgetStor
 import { contextProperty } from '../shared/n8n/context-field.ts';
 import { COORDINATOR_MODES } from '../shared/coordinator/modes.ts';
 import { authenticationProperty, effortProperty, modelOptionFields, tierProperty } from '../shared/n8n/model-options.ts';
+import { runModeFields } from '../shared/n8n/run-mode-fields.ts';
 
 /** The editor's modes: the registry's, plus Custom; sorted by label as n8n's lint asks. */
 const modeOptions = [
@@ -102,6 +103,7 @@ export const coordinatorProperties: INodeProperties[] = [
 	{ ...tierProperty('deep'), displayOptions: { hide: { synthesis: ['rules'] } } },
 	{ ...effortProperty("Coordinator's Default (Medium)", 'A coordinator weighs several reports: medium effort'), displayOptions: { hide: { synthesis: ['rules'] } } },
 	contextProperty,
+	...runModeFields,
 	optionalBudgetStoreField,
 	budgetRulesField({ budgetStore: ['embedded', 'redis'] }),
 	onExceededField({ budgetStore: ['embedded', 'redis'] }),

@@ -14,6 +14,7 @@ import { readSpecialistItems } from '../shared/coordinator/specialist-items.ts';
 import { readBudgetGuard } from '../shared/n8n/budget-fields.ts';
 import { runForAllItems } from '../shared/n8n/item-runner.ts';
 import { readAgentSettings, readCredentials } from '../shared/n8n/model-options.ts';
+import { batchDispatcher, readRunMode, settingsForRunMode } from '../shared/n8n/run-mode-fields.ts';
 import { ParameterError } from '../shared/parameter-error.ts';
 import { customOutputSchema } from '../shared/structured/output-schema.ts';
 
@@ -22,14 +23,19 @@ export async function executeCoordinator(ctx: IExecuteFunctions): Promise<INodeE
 		ctx,
 		async (items, signal) => {
 			const credentials = await readCredentials(ctx);
-			const settings = readAgentSettings({
-				tier: ctx.getNodeParameter('tier', 0, 'deep') as string,
-				effort: ctx.getNodeParameter('effort', 0, 'role'),
-				options: ctx.getNodeParameter('options', 0, {}) as IDataObject,
-				secrets: [credentials.apiKey, credentials.headerValue ?? ''],
-			});
+			const runMode = readRunMode(ctx);
+			const settings = settingsForRunMode(
+				readAgentSettings({
+					tier: ctx.getNodeParameter('tier', 0, 'deep') as string,
+					effort: ctx.getNodeParameter('effort', 0, 'role'),
+					options: ctx.getNodeParameter('options', 0, {}) as IDataObject,
+					secrets: [credentials.apiKey, credentials.headerValue ?? ''],
+				}),
+				runMode,
+			);
+			const client = createClaudeClient(credentials);
 			const result = await runCoordinator(
-				createClaudeClient(credentials),
+				client,
 				{
 					mode: readMode(ctx),
 					outcomes: readSpecialistItems(items.map((i) => i.json)),
@@ -41,7 +47,7 @@ export async function executeCoordinator(ctx: IExecuteFunctions): Promise<INodeE
 					topN: ctx.getNodeParameter('topN', 0, 10) as number,
 				},
 				settings,
-				{ signal, gate: await readBudgetGuard(ctx, 0, settings.prices, settings.selection.tierModels) },
+				{ signal, gate: await readBudgetGuard(ctx, 0, settings.prices, settings.selection.tierModels), batch: batchDispatcher(ctx, client, runMode) },
 			);
 			if (result.status !== 'success' && !ctx.continueOnFail()) throw failure(result, settings.secrets);
 			return result as unknown as IDataObject;

@@ -3,6 +3,7 @@ import { budgetRulesField, countTokensField, onExceededField, optionalBudgetStor
 import { contextProperty } from '../shared/n8n/context-field.ts';
 import { authenticationProperty, effortLevelOptions, effortProperty, modelOptionFields, tierProperty } from '../shared/n8n/model-options.ts';
 import { ROLE_PRESETS } from '../shared/roles/index.ts';
+import { runModeFields } from '../shared/n8n/run-mode-fields.ts';
 
 const FAMILY_LABEL = { incident: 'Incident', review: 'PR Review', cost: 'Cloud Cost', custom: 'Custom' } as const;
 
@@ -136,6 +137,7 @@ export const specialistProperties: INodeProperties[] = [
 	tierProperty('role'),
 	effortProperty("Role's Default", 'Each role thinks as it was designed to: fast roles low, the others medium'),
 	contextProperty,
+	...runModeFields,
 	optionalBudgetStoreField,
 	budgetRulesField({ budgetStore: ['embedded', 'redis'] }),
 	onExceededField({ budgetStore: ['embedded', 'redis'] }),

@@ -15,6 +15,7 @@ import { parseEffortChoice } from '../shared/models/effort.ts';
 import { readBudgetGuard } from '../shared/n8n/budget-fields.ts';
 import { runPerItem } from '../shared/n8n/item-runner.ts';
 import { readAgentSettings, readCredentials } from '../shared/n8n/model-options.ts';
+import { batchDispatcher, readRunMode, settingsForRunMode, type RunMode } from '../shared/n8n/run-mode-fields.ts';
 import { ParameterError } from '../shared/parameter-error.ts';
 import { findRole, type RoleInfo } from '../shared/roles/index.ts';
 import { runSpecialist, type SpecialistObserver, type SpecialistResult, type SpecialistTask } from '../shared/specialist/run-specialist.ts';
@@ -48,16 +49,19 @@ export async function executeSpecialists(ctx: IExecuteFunctions): Promise<INodeE
 	const client = createClaudeClient(credentials);
 	const secrets = [credentials.apiKey, credentials.headerValue].filter((s): s is string => Boolean(s));
 	const options = ctx.getNodeParameter('options', 0, {}) as IDataObject;
+	const runMode = readRunMode(ctx);
+	const batch = batchDispatcher(ctx, client, runMode);
 	// One limit across every (item × specialist) call: n8n runs branches one after another, so
-	// parallelism lives here.
-	const limit = pLimit(Number(options.maxConcurrency ?? 10) || 10);
+	// parallelism lives here. In Batch mode every call joins one batch: no limit.
+	const concurrency = runMode.batch ? Number.POSITIVE_INFINITY : Number(options.maxConcurrency ?? 10) || 10;
+	const limit = pLimit(concurrency);
 	const observer = options.recordMetrics === true ? metricsObserver : undefined;
 	const continueOnFail = ctx.continueOnFail();
 
 	const [out] = await runPerItem(
 		ctx,
 		async (i, item, signal) => {
-			const planned = await planItem(ctx, i, item.json, secrets);
+			const planned = await planItem(ctx, i, item.json, secrets, runMode);
 			const problem = planned.members.find((m): m is { problem: IDataObject } => 'problem' in m);
 			// Without Continue On Fail a member that cannot run stops the node before anything is paid for.
 			if (problem && !continueOnFail) throw new ParameterError((problem.problem.error as { message: string }).message);
@@ -67,7 +71,7 @@ export async function executeSpecialists(ctx: IExecuteFunctions): Promise<INodeE
 				planned.members.map((member) =>
 					limit(async (): Promise<IDataObject> => {
 						if ('problem' in member) return { ...member.problem, run };
-						const result = await runSpecialist(client, member.task, planned.settings, { signal, gate }, observer);
+						const result = await runSpecialist(client, member.task, planned.settings, { signal, gate, batch }, observer);
 						if (result.status === 'failed' && !continueOnFail) throw specialistFailure(result, secrets);
 						return { ...(result as unknown as IDataObject), run, ...(observer ? { metricsRecorded: true } : {}) };
 					}),
@@ -76,7 +80,7 @@ export async function executeSpecialists(ctx: IExecuteFunctions): Promise<INodeE
 			return results;
 		},
 		{
-			concurrency: Number(options.maxConcurrency ?? 10) || 10,
+			concurrency,
 			failureFields: (i) => ({ agent: 'specialist', role: 'unknown', findings: null, run: { executionId: ctx.getExecutionId(), item: i } }),
 			describe: () => 'Turn on "Continue On Fail" to get failed specialists as items instead.',
 		},
@@ -106,7 +110,7 @@ const metricsObserver: SpecialistObserver = {
 
 type PlannedMember = { task: SpecialistTask } | { problem: IDataObject };
 
-async function planItem(ctx: IExecuteFunctions, i: number, json: IDataObject, secrets: string[]): Promise<{ settings: AgentSettings; members: PlannedMember[] }> {
+async function planItem(ctx: IExecuteFunctions, i: number, json: IDataObject, secrets: string[], runMode: RunMode): Promise<{ settings: AgentSettings; members: PlannedMember[] }> {
 	const mode = ctx.getNodeParameter('mode', i) as string;
 	const members: MemberParams[] =
 		mode === 'single'
@@ -122,12 +126,15 @@ async function planItem(ctx: IExecuteFunctions, i: number, json: IDataObject, se
 	if (members.length === 0) {
 		throw new ParameterError('Specialists: the team is empty. Fix: add at least one specialist under "Specialists"');
 	}
-	const settings = readAgentSettings({
-		tier: ctx.getNodeParameter('tier', i, 'role') as string,
-		effort: ctx.getNodeParameter('effort', i, 'role'),
-		options: ctx.getNodeParameter('options', i, {}) as IDataObject,
-		secrets,
-	});
+	const settings = settingsForRunMode(
+		readAgentSettings({
+			tier: ctx.getNodeParameter('tier', i, 'role') as string,
+			effort: ctx.getNodeParameter('effort', i, 'role'),
+			options: ctx.getNodeParameter('options', i, {}) as IDataObject,
+			secrets,
+		}),
+		runMode,
+	);
 	const context = ctx.getNodeParameter('context', i, {}) as SpecialistTask['context'];
 	// Members with nothing to read are left out when asked (e.g. reviewers a review plan switched off).
 	const skipEmpty = (ctx.getNodeParameter('options', i, {}) as IDataObject).skipWithoutInput === true;

@@ -175,13 +175,14 @@ describe('real n8n: multi-cloud cost squad', () => {
 		expect(text).toContain('based on 3 of 3 specialists');
 		expect(posts(ALERT)).toHaveLength(0); // spend fell week over week
 
-		// Model calls: AWS and Azure specialists (overlapping) and the lead; GCP has no rows, no call.
-		const calls = sim.messageRequests();
-		const who = (r: (typeof calls)[number]) => /You are the ([\w ]+?) in/.exec(JSON.stringify(r.system))?.[1] ?? 'lead';
-		expect(calls.map(who).sort()).toEqual(['AWS Cost Specialist', 'Azure Cost Specialist', 'lead']);
-		const [aws, azure] = ['AWS Cost Specialist', 'Azure Cost Specialist'].map((name) => calls.find((r) => who(r) === name)!);
-		expect(aws.startedAt).toBeLessThan(azure.endedAt!);
-		expect(azure.startedAt).toBeLessThan(aws.endedAt!);
+		// Run Mode "Batch" (the workflow's default): no synchronous Messages call; the AWS and Azure
+		// specialists share one Message Batch, the lead is the next one; GCP has no rows, no call.
+		expect(sim.messageRequests()).toHaveLength(0);
+		const batches = sim.requests.filter((r) => r.method === 'POST' && r.path === '/v1/messages/batches' && r.status === 200);
+		const paramsOf = (r: (typeof batches)[number]) => (r.body!.requests as Array<{ params: { system: unknown; messages: unknown } }>).map((q) => q.params);
+		const who = (p: { system: unknown }) => /You are the ([\w ]+?) in/.exec(JSON.stringify(p.system))?.[1] ?? 'lead';
+		expect(batches.map((b) => paramsOf(b).map(who).sort())).toEqual([['AWS Cost Specialist', 'Azure Cost Specialist'], ['lead']]);
+		const aws = paramsOf(batches[0]).find((p) => who(p) === 'AWS Cost Specialist')!;
 		// The model read the aggregate, not the raw export.
 		const prompt = JSON.stringify(aws.messages);
 		expect(prompt).toContain('aggregated in code from 1000 of 1000 rows');
@@ -197,7 +198,10 @@ describe('real n8n: multi-cloud cost squad', () => {
 		const text = (posts(REPORT)[1].json as { text: string }).text;
 		expect(text).toMatch(/\*Spend in export:\* \$20\.52 \(AWS \$18\.01 · GCP \$0\.00 · AZURE \$1\.98\) · not analysed: Oracle \$0\.54/);
 		expect(text).toContain(`(${changePct(ROWS)}%)`);
-		expect(JSON.stringify(sim.messageRequests()[0].messages)).toContain('aggregated in code from 1000 of 1000 rows');
+		// Batch mode again: the specialists' prompts travel inside the first Message Batch.
+		const [first] = sim.requests.filter((r) => r.method === 'POST' && r.path === '/v1/messages/batches' && r.status === 200);
+		expect(sim.messageRequests()).toHaveLength(0);
+		expect(JSON.stringify(first.body!.requests)).toContain('aggregated in code from 1000 of 1000 rows');
 	});
 
 	it('alerts when weekly spend rose by more than the threshold (JSON export given in the request)', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CATALOG_AS_OF, MODEL_CATALOG } from '../../nodes/shared/models/catalog.data.ts';
 import { DEFAULT_MAX_TOKENS, maxTokensFor, resolveEffort } from '../../nodes/shared/models/effort.ts';
-import { addUsage, costOf, parsePriceOverrides, priceTable, ZERO_USAGE } from '../../nodes/shared/models/prices.ts';
+import { batchPrices, addUsage, costOf, parsePriceOverrides, priceTable, ZERO_USAGE } from '../../nodes/shared/models/prices.ts';
 import { autoTier, chooseModel, DEFAULT_TIER_MODELS, estimateTokens, LARGE_INPUT_TOKENS } from '../../nodes/shared/models/tiers.ts';
 import { ROLE_PRESETS } from '../../nodes/shared/roles/index.ts';
 
@@ -53,9 +53,17 @@ describe('prices from the model pages', () => {
 		const writes = { ...ZERO_USAGE, input_tokens: 150_000, cache_creation_input_tokens: 10_000, cache_creation_1h_input_tokens: 4_000 };
 		expect(costOf(writes, 'claude-haiku-5-5', priceTable())).toBeCloseTo(0.075 + 6_000 * 0.625e-6 + 4_000 * 1e-6, 8);
 	});
-	it('halves input and output for Message Batches (every model page: Batch API 50% discount)', () => {
+	it('charges all usage at 50% in Message Batches, cache writes, reads and long context included (https://platform.claude.com/docs/en/build-with-claude/batch-processing#pricing, https://platform.claude.com/docs/en/about-claude/pricing)', () => {
 		const plain = { ...ZERO_USAGE, input_tokens: 1_000_000, output_tokens: 100_000 };
 		expect(costOf(plain, 'claude-sonnet-5-5', priceTable(), { batch: true })).toBeCloseTo(1 + 0.5, 8);
+		const cached = { ...ZERO_USAGE, input_tokens: 1_000, cache_creation_input_tokens: 300_000, cache_creation_1h_input_tokens: 100_000, cache_read_input_tokens: 500_000, output_tokens: 2_000 };
+		for (const model of ['claude-haiku-5-5', 'claude-sonnet-5-5', 'claude-opus-5-5']) {
+			const standard = costOf(cached, model, priceTable())!;
+			expect(costOf(cached, model, priceTable(), { batch: true })).toBeCloseTo(standard / 2, 8);
+			expect(costOf(cached, model, batchPrices(priceTable()))).toBeCloseTo(standard / 2, 8);
+		}
+		// Haiku 5.5 over 100K prompt tokens: the long-context prices, halved ($0.25 in, $1.25 out).
+		expect(costOf({ ...ZERO_USAGE, input_tokens: 200_000, output_tokens: 10_000 }, 'claude-haiku-5-5', batchPrices(priceTable()))).toBeCloseTo(0.05 + 0.0125, 8);
 	});
 	it('returns null for a model without a price, and takes overrides with the documented cache ratios', () => {
 		expect(costOf(usage, 'unknown-model', priceTable())).toBeNull();

@@ -7,6 +7,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Effort } from '../models/effort.ts';
+import type { BatchDispatcher } from './batch.ts';
 import type { Usage } from '../models/prices.ts';
 import { AgentError, classifyFailure } from './errors.ts';
 import { DEFAULT_RETRY, nextDelay, type RetryPolicy } from './retry.ts';
@@ -51,6 +52,8 @@ export interface CallOptions {
 	random?: () => number;
 	/** Told before each retry wait, e.g. to count retries in metrics. */
 	onRetry?: (failure: AgentError, attempt: number, delayMs: number) => void;
+	/** Run Mode "Batch": Messages requests go through this Message Batches dispatcher instead. */
+	batch?: BatchDispatcher;
 }
 
 export interface ClaudeReply {
@@ -131,6 +134,7 @@ function pastDeadline(last: AgentError | undefined): AgentError {
 
 /** Sends one Messages request, retrying transient failures per the policy. Throws TransportFailure. */
 export async function sendMessage(client: Anthropic, request: ClaudeRequest, options: CallOptions): Promise<ClaudeReply> {
+	if (options.batch) return options.batch.send(request, options);
 	const { value: reply, attempts } = await withRetries(options, (timeout) =>
 		client.messages.create(toParams(request), { timeout, signal: options.signal, maxRetries: 0 }),
 	);
@@ -159,7 +163,7 @@ export async function listModels(client: Anthropic, options: CallOptions): Promi
 	return value;
 }
 
-function toParams(request: ClaudeRequest) {
+export function toParams(request: ClaudeRequest) {
 	const outputConfig = {
 		...(request.effort ? { effort: request.effort } : {}),
 		...(request.outputSchema ? { format: { type: 'json_schema' as const, schema: request.outputSchema } } : {}),

@@ -23,6 +23,8 @@ export const AGENT_ERROR_TYPES = [
 	'not_found',
 	'request_too_large',
 	'cancelled',
+	'batch_expired',
+	'batch_canceled',
 	'budget_exceeded',
 	'budget_unavailable',
 	'input',

@@ -134,7 +134,7 @@ export async function runCoordinator(client: Anthropic, task: CoordinatorTask, s
 			effort,
 			cache: settings.cache,
 		},
-		{ timeoutMs: settings.timeoutMs, deadline: settings.deadline, retry: settings.retry, prices: settings.prices, signal: hooks.signal, onRetry: hooks.onRetry, gate: hooks.gate },
+		{ timeoutMs: settings.timeoutMs, deadline: settings.deadline, retry: settings.retry, prices: settings.prices, signal: hooks.signal, onRetry: hooks.onRetry, gate: hooks.gate, batch: hooks.batch },
 	);
 	spent = outcome.spend;
 	if (outcome.ok) return result('success', { ...finalize(outcome.value), basedOn: quorum.note }, 'model');

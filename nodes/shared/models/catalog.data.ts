@@ -45,8 +45,16 @@ export interface ModelEntry {
 	sources: readonly string[];
 }
 
-/** Message Batches bill input and output at half price (every model page: "Batch API 50% discount"). */
+/**
+ * Message Batches: "All usage is charged at 50% of the standard API prices" (batch processing
+ * page, Pricing); the prompt-caching multipliers stack with this discount (pricing page), so cache
+ * writes and reads are halved too, and so are long-context prices.
+ */
 export const BATCH_DISCOUNT = 0.5;
+export const BATCH_PRICE_SOURCES = [
+	'https://platform.claude.com/docs/en/build-with-claude/batch-processing#pricing',
+	'https://platform.claude.com/docs/en/about-claude/pricing',
+] as const;
 
 const DOCS = 'https://platform.claude.com/docs/en';
 

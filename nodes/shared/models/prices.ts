@@ -91,19 +91,35 @@ export function promptTokens(usage: Usage): number {
 	return usage.input_tokens + usage.cache_creation_input_tokens + usage.cache_read_input_tokens;
 }
 
+/** The same table at the Message Batches price: every price of every model, long-context ones included, times BATCH_DISCOUNT. */
+export function batchPrices(table: PriceTable): PriceTable {
+	const half = (p: ModelPrices): ModelPrices => ({
+		input: p.input * BATCH_DISCOUNT,
+		output: p.output * BATCH_DISCOUNT,
+		cacheWrite: p.cacheWrite * BATCH_DISCOUNT,
+		cacheWrite1h: p.cacheWrite1h * BATCH_DISCOUNT,
+		cacheRead: p.cacheRead * BATCH_DISCOUNT,
+	});
+	return Object.fromEntries(
+		Object.entries(table).map(([model, entry]) => [
+			model,
+			{ ...half(entry), ...(entry.longContext ? { longContext: { aboveTokens: entry.longContext.aboveTokens, prices: half(entry.longContext.prices) } } : {}) },
+		]),
+	);
+}
+
 /**
- * Cost of ONE call in USD, or null when the model has no price in the table. `batch` applies
- * the Message Batches discount to input and output.
+ * Cost of ONE call in USD, or null when the model has no price in the table. `batch` prices it
+ * at the Message Batches price (batchPrices).
  */
 export function costOf(usage: Usage, model: string, table: PriceTable, options: { batch?: boolean } = {}): number | null {
-	const entry = table[model];
+	const entry = (options.batch ? batchPrices(table) : table)[model];
 	if (!entry) return null;
 	const price = entry.longContext && promptTokens(usage) > entry.longContext.aboveTokens ? entry.longContext.prices : entry;
-	const batch = options.batch ? BATCH_DISCOUNT : 1;
 	const written1h = Math.min(usage.cache_creation_1h_input_tokens ?? 0, usage.cache_creation_input_tokens);
 	const micro =
-		usage.input_tokens * price.input * batch +
-		usage.output_tokens * price.output * batch +
+		usage.input_tokens * price.input +
+		usage.output_tokens * price.output +
 		(usage.cache_creation_input_tokens - written1h) * price.cacheWrite +
 		written1h * price.cacheWrite1h +
 		usage.cache_read_input_tokens * price.cacheRead;

@@ -77,6 +77,8 @@ export interface RunHooks {
 	signal?: AbortSignal;
 	onRetry?: CallOptions['onRetry'];
 	gate?: SpendGate;
+	/** Run Mode "Batch": the execution's Message Batches dispatcher. */
+	batch?: CallOptions['batch'];
 }
 
 export async function runSpecialist(
@@ -122,7 +124,7 @@ export async function runSpecialist(
 		effort,
 		cache: settings.cache,
 	};
-	const options = { timeoutMs: settings.timeoutMs, deadline: settings.deadline, retry: settings.retry, prices: settings.prices, signal: hooks.signal, onRetry: hooks.onRetry, gate: hooks.gate };
+	const options = { timeoutMs: settings.timeoutMs, deadline: settings.deadline, retry: settings.retry, prices: settings.prices, signal: hooks.signal, onRetry: hooks.onRetry, gate: hooks.gate, batch: hooks.batch };
 	const call = async (input: string) => {
 		const outcome = await runStructured(client, { ...base, model: spent.model, input }, options);
 		spent = addSpend(spent, outcome.spend);
