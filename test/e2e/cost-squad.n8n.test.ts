@@ -114,6 +114,9 @@ describe('real n8n: multi-cloud cost squad', () => {
 		const hook = nodeNamed(short, 'Run Now (Webhook)');
 		hook.parameters.path = 'cost-squad-deadline';
 		hook.webhookId = '629442e7-4ffe-5154-867e-000000000001';
+		// Run Mode "Now" here: a hanging synchronous call is what the deadline must cut (batch waits
+		// are bounded by the same deadline; test/engine/batch-mode.test.ts covers them).
+		for (const name of ['Cloud Cost Specialists', 'FinOps Lead']) nodeNamed(short, name).parameters.runMode = 'now';
 		n8n.installPackage(packPackage());
 		n8n.importCredentials([
 			{ id: 'agentSwarmAnthropic', name: 'Agent Swarm Anthropic', type: 'agentSwarmAnthropicApi', data: { apiKey: TEST_KEY, baseUrl: simUrl } },

@@ -113,6 +113,22 @@ describe('Run Mode "Batch" in the n8n engine', () => {
 		expect(batch.cancelInitiatedAt).toBeDefined();
 	});
 
+	it("cancels the batch at the run's Deadline (before the Batch Max Wait) and fails every member with type deadline", async () => {
+		sim.setBatchProcessingMs(60_000);
+		const started = Date.now();
+		const { items } = await runSpecialistNode({
+			parameters: { mode: 'team', specialists: { specialist: [{ role: 'incident.logs' }, { role: 'incident.metrics' }] }, runMode: 'batch', batchPollSeconds: 0.05, options: { deadline: new Date(Date.now() + 1500).toISOString() } },
+			items: [{ logs: 'x', metrics: 'y' }],
+			credentials: credentials(),
+			continueOnFail: true,
+		});
+		expect(Date.now() - started).toBeLessThan(30_000);
+		expect(items).toHaveLength(2);
+		for (const item of items!) expect(item.json).toMatchObject({ status: 'failed', error: { type: 'deadline', message: expect.stringMatching(/deadline passed while Message Batch/) } });
+		const [batch] = [...sim.batchStore.batches.values()];
+		expect(batch.cancelInitiatedAt).toBeDefined();
+	});
+
 	it('cancels the batch when the execution is cancelled', async () => {
 		sim.setBatchProcessingMs(60_000);
 		const started = Date.now();
