@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { budgetRulesField, countTokensField, onExceededField, optionalBudgetStoreField } from '../shared/n8n/budget-fields.ts';
+import { credentialSlot } from '../shared/n8n/credential-slot.ts';
 import { contextProperty } from '../shared/n8n/context-field.ts';
 import { COORDINATOR_MODES } from '../shared/coordinator/modes.ts';
 import { authenticationProperty, effortProperty, modelOptionFields, tierProperty } from '../shared/n8n/model-options.ts';
@@ -12,6 +13,7 @@ const modeOptions = [
 
 export const coordinatorProperties: INodeProperties[] = [
 	authenticationProperty,
+	credentialSlot(),
 	{
 		displayName: 'Mode',
 		name: 'mode',
@@ -21,7 +23,7 @@ export const coordinatorProperties: INodeProperties[] = [
 		options: modeOptions,
 	},
 	{
-		displayName: 'System Prompt',
+		displayName: 'System Prompt (Custom Mode)',
 		name: 'systemPrompt',
 		type: 'string',
 		typeOptions: { rows: 6 },
@@ -30,7 +32,7 @@ export const coordinatorProperties: INodeProperties[] = [
 		displayOptions: { show: { mode: ['custom'] } },
 	},
 	{
-		displayName: 'Output JSON Schema',
+		displayName: 'Output JSON Schema (Custom Mode)',
 		name: 'jsonSchema',
 		type: 'json',
 		default: '{\n  "type": "object",\n  "properties": {\n    "decision": { "type": "string" }\n  },\n  "required": ["decision"]\n}',

@@ -1,4 +1,5 @@
 import type { INodeProperties } from 'n8n-workflow';
+import { credentialSlot } from '../shared/n8n/credential-slot.ts';
 import { budgetRulesField, budgetStoreField } from '../shared/n8n/budget-fields.ts';
 
 export const tokenBudgetProperties: INodeProperties[] = [
@@ -15,6 +16,7 @@ export const tokenBudgetProperties: INodeProperties[] = [
 		],
 	},
 	budgetStoreField,
+	credentialSlot('redisCredential', { budgetStore: ['redis'] }),
 	budgetRulesField(),
 	{
 		displayName: 'Estimated Cost (USD)',

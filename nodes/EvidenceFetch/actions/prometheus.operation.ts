@@ -6,6 +6,7 @@
  */
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 import type { GuardedFetchOptions } from '../../shared/net/guarded-fetch.ts';
+import { credentialSlot } from '../../shared/n8n/credential-slot.ts';
 import { FetchRefused } from '../../shared/net/url-guard.ts';
 import { ParameterError } from '../../shared/parameter-error.ts';
 import { condenseSeries, distinguishingLabels, renderCondensed, seriesLabel, type Condensed } from '../../shared/prometheus/condense.ts';
@@ -42,6 +43,7 @@ const properties: INodeProperties[] = [
 			{ name: 'Agent Swarm Prometheus Credential', value: 'credential', description: 'Basic auth or a bearer token' },
 		],
 	},
+	credentialSlot('prometheusCredential', { prometheusAuth: ['credential'] }),
 	{
 		displayName: 'Alert Expression',
 		name: 'alertExpression',

@@ -34,18 +34,10 @@ export const budgetRulesField = (show?: Record<string, string[]>): INodeProperti
 		{
 			displayName: 'Budget',
 			name: 'budget',
+			// In the order a budget is set: its window, its limits, the alert, then its scope (not
+			// alphabetical).
+			// eslint-disable-next-line n8n-nodes-base/node-param-fixed-collection-type-unsorted-items
 			values: [
-				{ displayName: 'Alert Above (USD)', name: 'alertUsd', type: 'number', default: 0, description: 'Flag items once spend in the window passes this; 0 = no alert' },
-				{ displayName: 'Max Tokens', name: 'maxTokens', type: 'number', default: 0, description: '0 = no token limit' },
-				{ displayName: 'Max USD', name: 'maxUsd', type: 'number', default: 0, typeOptions: { numberPrecision: 4 }, description: '0 = no USD limit' },
-				{
-					displayName: 'Scope Key',
-					name: 'scope',
-					type: 'string',
-					default: '',
-					placeholder: '={{ "team:" + $json.team }}',
-					description: 'Empty: one budget for everything. Otherwise a key such as an agent, workflow or team.',
-				},
 				{
 					displayName: 'Window',
 					name: 'window',
@@ -56,6 +48,17 @@ export const budgetRulesField = (show?: Record<string, string[]>): INodeProperti
 						{ name: 'Per Month (UTC)', value: 'month' },
 						{ name: 'Per UTC Day', value: 'day' },
 					],
+				},
+				{ displayName: 'Max USD', name: 'maxUsd', type: 'number', default: 0, typeOptions: { numberPrecision: 4 }, description: '0 = no USD limit' },
+				{ displayName: 'Max Tokens', name: 'maxTokens', type: 'number', default: 0, description: '0 = no token limit' },
+				{ displayName: 'Alert Above (USD)', name: 'alertUsd', type: 'number', default: 0, description: 'Flag items once spend in the window passes this; 0 = no alert' },
+				{
+					displayName: 'Scope Key',
+					name: 'scope',
+					type: 'string',
+					default: '',
+					placeholder: '={{ "team:" + $json.team }}',
+					description: 'Empty: one budget for everything. Otherwise a key such as an agent, workflow or team.',
 				},
 			],
 		},

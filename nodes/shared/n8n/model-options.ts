@@ -30,12 +30,20 @@ export const authenticationProperty: INodeProperties = {
 	default: 'agentSwarmAnthropicApi',
 	options: [
 		{ name: 'Agent Swarm Anthropic API', value: 'agentSwarmAnthropicApi', description: "This package's credential (key, base URL, extra header)" },
-		{ name: 'Anthropic (N8n Built-In)', value: 'anthropicApi', description: 'The Anthropic credential that ships with n8n, if you already have one' },
+		// "n8n" is a name and keeps its lower case (the title-case rule would write "N8n").
+		// eslint-disable-next-line n8n-nodes-base/node-param-display-name-miscased
+		{ name: 'Anthropic (n8n Built-In)', value: 'anthropicApi', description: 'The Anthropic credential that ships with n8n, if you already have one' },
 	],
 };
 
 
 const TIER_LABEL: Record<Tier, string> = { fast: 'Fast', balanced: 'Balanced', deep: 'Deep' };
+
+/** Auto and the catalog's tiers, in the order they cost. */
+export const tierLevelOptions: INodePropertyOptions[] = [
+	{ name: 'Auto', value: 'auto', description: 'Cheapest tier that fits the task and input size' },
+	...TIERS.map((tier) => ({ name: TIER_LABEL[tier], value: tier, description: `Default ${DEFAULT_TIER_MODELS[tier]}` })),
+];
 
 export const tierProperty = (defaultTier: 'role' | TierChoice): INodeProperties => ({
 	displayName: 'Model Tier',
@@ -46,8 +54,7 @@ export const tierProperty = (defaultTier: 'role' | TierChoice): INodeProperties 
 		...(defaultTier === 'role'
 			? [{ name: "Role's Default", value: 'role', description: 'Each role uses the tier it was designed for' }]
 			: []),
-		{ name: 'Auto', value: 'auto', description: 'Cheapest tier that fits the task and input size' },
-		...TIERS.map((tier) => ({ name: TIER_LABEL[tier], value: tier, description: `Default ${DEFAULT_TIER_MODELS[tier]}` })),
+		...tierLevelOptions,
 	],
 });
 
