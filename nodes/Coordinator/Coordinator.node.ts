@@ -18,7 +18,9 @@ export class Coordinator implements INodeType {
 		name: 'coordinator',
 		icon: { light: 'file:coordinator.svg', dark: 'file:coordinator.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		// Saved workflows pin typeVersion 1; its output shapes are in shared/n8n/output-shapes.v1.ts.
+		version: [1],
+		defaultVersion: 1,
 		subtitle: '={{ $parameter["mode"] }}',
 		description: "Turns a Specialist Agent team's results into one decision: incident root cause, PR verdict or ranked savings",
 		defaults: { name: 'Coordinator' },

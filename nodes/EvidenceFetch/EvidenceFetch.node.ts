@@ -16,7 +16,9 @@ export class EvidenceFetch implements INodeType {
 		name: 'evidenceFetch',
 		icon: { light: 'file:evidenceFetch.svg', dark: 'file:evidenceFetch.dark.svg' },
 		group: ['input'],
-		version: 1,
+		// Saved workflows pin typeVersion 1; its output shapes are in shared/n8n/output-shapes.v1.ts.
+		version: [1],
+		defaultVersion: 1,
 		subtitle: '={{ $parameter["operation"] }}',
 		description: 'Fetch evidence for the agents from allow-listed sources only, with redirect, DNS and size checks',
 		defaults: { name: 'Evidence Fetch' },

@@ -16,7 +16,9 @@ export class PrReview implements INodeType {
 		name: 'prReview',
 		icon: { light: 'file:prReview.svg', dark: 'file:prReview.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		// Saved workflows pin typeVersion 1; its output shapes are in shared/n8n/output-shapes.v1.ts.
+		version: [1],
+		defaultVersion: 1,
 		subtitle: '={{ $parameter["operation"] }}',
 		description: 'GitHub pull request review with Claude reviewers: which deliveries run, incremental plans, a merge gate decided in code, inline comments',
 		defaults: { name: 'PR Review' },

@@ -16,7 +16,9 @@ export class SpecialistAgent implements INodeType {
 		name: 'specialistAgent',
 		icon: { light: 'file:specialistAgent.svg', dark: 'file:specialistAgent.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		// Saved workflows pin typeVersion 1; its output shapes are in shared/n8n/output-shapes.v1.ts.
+		version: [1],
+		defaultVersion: 1,
 		subtitle: '={{ $parameter["mode"] === "team" ? "Team" : $parameter["role"] }}',
 		description: 'Claude specialists (incident, PR review, cloud cost or custom) that analyse each item in parallel',
 		defaults: { name: 'Specialist Agent' },

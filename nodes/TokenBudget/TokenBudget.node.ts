@@ -17,7 +17,9 @@ export class TokenBudget implements INodeType {
 		name: 'tokenBudget',
 		icon: { light: 'file:tokenBudget.svg', dark: 'file:tokenBudget.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		// Saved workflows pin typeVersion 1; its output shapes are in shared/n8n/output-shapes.v1.ts.
+		version: [1],
+		defaultVersion: 1,
 		subtitle: '={{ $parameter["operation"] }}',
 		description: 'Token and USD budgets per execution, day, month and key; route items by remaining budget',
 		defaults: { name: 'Token Budget' },
