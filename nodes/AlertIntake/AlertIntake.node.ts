@@ -30,6 +30,7 @@ export class AlertIntake implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: `={{ $parameter["operation"] === "record" ? [{ type: "main" }] : ${JSON.stringify(OUTPUT_NAMES.map((displayName) => ({ type: 'main', displayName })))} }}`,
+		// Written out here: n8n's lint reads the credentials (and who tests them) from this literal.
 		credentials: [
 			{ name: 'agentSwarmRedisApi', required: true, displayOptions: { show: { store: ['redis'] } }, testedBy: 'agentSwarmRedisTest' },
 			{ name: 'agentSwarmAlertSignaturesApi', required: true, displayOptions: { show: { operation: ['intake'], verifySignatures: [true] } }, testedBy: 'agentSwarmAlertSignaturesTest' },

@@ -7,7 +7,7 @@ import {
 } from 'n8n-workflow';
 import { coordinatorProperties } from './description.ts';
 import { executeCoordinator } from './execute.ts';
-import { listModelOptions } from '../shared/n8n/model-options.ts';
+import { agentCredentials, listModelOptions } from '../shared/n8n/model-options.ts';
 import { testRedisCredential } from '../shared/redis/credential-test.ts';
 
 // Not a tool (usableAsTool only takes true, and the lint rule wants it set): decides over all of a team's result items at once; a tool call brings one query, not a team.
@@ -26,15 +26,7 @@ export class Coordinator implements INodeType {
 		defaults: { name: 'Coordinator' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [
-			{ name: 'agentSwarmAnthropicApi', required: true, displayOptions: { show: { authentication: ['agentSwarmAnthropicApi'] } } },
-			// The user's own n8n Anthropic credential, chosen explicitly under "Credential Type", so
-			// nobody stores the key twice (issue 13). n8n's community lint flags any credential from
-			// outside the package; here the reuse is the feature, and only the key and base URL are read.
-			// eslint-disable-next-line @n8n/community-nodes/no-credential-reuse, @n8n/community-nodes/valid-credential-references
-			{ name: 'anthropicApi', required: true, displayOptions: { show: { authentication: ['anthropicApi'] } } },
-			{ name: 'agentSwarmRedisApi', required: true, displayOptions: { show: { budgetStore: ['redis'] } }, testedBy: 'agentSwarmRedisTest' },
-		],
+		credentials: agentCredentials,
 		properties: coordinatorProperties,
 	};
 

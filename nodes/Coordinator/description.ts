@@ -1,5 +1,5 @@
 import type { INodeProperties } from 'n8n-workflow';
-import { budgetRulesField, countTokensField, onExceededField, optionalBudgetStoreField } from '../shared/n8n/budget-fields.ts';
+import { agentBudgetFields } from '../shared/n8n/budget-fields.ts';
 import { credentialSlot } from '../shared/n8n/credential-slot.ts';
 import { contextProperty } from '../shared/n8n/context-field.ts';
 import { COORDINATOR_MODES } from '../shared/coordinator/modes.ts';
@@ -104,10 +104,7 @@ export const coordinatorProperties: INodeProperties[] = [
 	{ ...tierProperty('deep'), displayOptions: { hide: { synthesis: ['rules'] } } },
 	{ ...effortProperty("Coordinator's Default (Medium)", 'A coordinator weighs several reports: medium effort'), displayOptions: { hide: { synthesis: ['rules'] } } },
 	contextProperty,
-	optionalBudgetStoreField,
-	budgetRulesField({ budgetStore: ['embedded', 'redis'] }),
-	onExceededField({ budgetStore: ['embedded', 'redis'] }),
-	countTokensField({ budgetStore: ['embedded', 'redis'] }),
+	...agentBudgetFields,
 	{
 		displayName: 'Options',
 		name: 'options',

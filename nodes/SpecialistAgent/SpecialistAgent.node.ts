@@ -7,7 +7,7 @@ import {
 } from 'n8n-workflow';
 import { specialistProperties } from './description.ts';
 import { executeSpecialists } from './execute.ts';
-import { listModelOptions } from '../shared/n8n/model-options.ts';
+import { agentCredentials, listModelOptions } from '../shared/n8n/model-options.ts';
 import { testRedisCredential } from '../shared/redis/credential-test.ts';
 
 export class SpecialistAgent implements INodeType {
@@ -25,15 +25,7 @@ export class SpecialistAgent implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [
-			{ name: 'agentSwarmAnthropicApi', required: true, displayOptions: { show: { authentication: ['agentSwarmAnthropicApi'] } } },
-			// The user's own n8n Anthropic credential, chosen explicitly under "Credential Type", so
-			// nobody stores the key twice (issue 13). n8n's community lint flags any credential from
-			// outside the package; here the reuse is the feature, and only the key and base URL are read.
-			// eslint-disable-next-line @n8n/community-nodes/no-credential-reuse, @n8n/community-nodes/valid-credential-references
-			{ name: 'anthropicApi', required: true, displayOptions: { show: { authentication: ['anthropicApi'] } } },
-			{ name: 'agentSwarmRedisApi', required: true, displayOptions: { show: { budgetStore: ['redis'] } }, testedBy: 'agentSwarmRedisTest' },
-		],
+		credentials: agentCredentials,
 		properties: specialistProperties,
 	};
 

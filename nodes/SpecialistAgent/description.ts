@@ -1,5 +1,5 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
-import { budgetRulesField, countTokensField, onExceededField, optionalBudgetStoreField } from '../shared/n8n/budget-fields.ts';
+import { agentBudgetFields } from '../shared/n8n/budget-fields.ts';
 import { credentialSlot } from '../shared/n8n/credential-slot.ts';
 import { contextProperty } from '../shared/n8n/context-field.ts';
 import { authenticationProperty, effortLevelOptions, effortProperty, modelOptionFields, tierLevelOptions, tierProperty } from '../shared/n8n/model-options.ts';
@@ -138,10 +138,7 @@ export const specialistProperties: INodeProperties[] = [
 	tierProperty('role'),
 	effortProperty("Role's Default", 'Each role thinks as it was designed to: fast roles low, the others medium'),
 	contextProperty,
-	optionalBudgetStoreField,
-	budgetRulesField({ budgetStore: ['embedded', 'redis'] }),
-	onExceededField({ budgetStore: ['embedded', 'redis'] }),
-	countTokensField({ budgetStore: ['embedded', 'redis'] }),
+	...agentBudgetFields,
 	{
 		displayName: 'Options',
 		name: 'options',

@@ -5,7 +5,7 @@ import {
 	type INodeType,
 	type INodeTypeDescription,
 } from 'n8n-workflow';
-import { tokenBudgetProperties } from './description.ts';
+import { tokenBudgetCredentials, tokenBudgetProperties } from './description.ts';
 import { executeTokenBudget } from './execute.ts';
 import { testRedisCredential } from '../shared/redis/credential-test.ts';
 
@@ -25,7 +25,7 @@ export class TokenBudget implements INodeType {
 		defaults: { name: 'Token Budget' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: `={{ $parameter["operation"] === "check" ? [{ type: "main", displayName: "Within Budget" }, { type: "main", displayName: "Over Budget" }] : [{ type: "main" }] }}`,
-		credentials: [{ name: 'agentSwarmRedisApi', required: true, displayOptions: { show: { budgetStore: ['redis'] } }, testedBy: 'agentSwarmRedisTest' }],
+		credentials: tokenBudgetCredentials,
 		properties: tokenBudgetProperties,
 	};
 

@@ -201,10 +201,12 @@ describe.skipIf(!CHROMIUM)('real n8n editor in headless Chromium', () => {
 
 		it('Token Budget on Redis: the Redis credential right under the store that asks for it', async () => {
 			const { labels, marked } = await readForm('Token Budget on Redis');
-			expectInOrder(labels, ['Operation', 'Budget Store', 'Credential', 'Budgets']);
-			expect(labels.indexOf('Credential')).toBe(labels.indexOf('Budget Store') + 1);
-			// No credential is chosen for this node: the picker says so; nothing else is marked.
-			expect(marked.filter((m) => m !== 'Credential')).toEqual([]);
+			const credential = labels.findIndex((l) => l.startsWith('Credential'));
+			expect(labels[credential]).toBe('Credential for Agent Swarm Redis');
+			expectInOrder(labels, ['Operation', 'Budget Store', labels[credential], 'Budgets']);
+			expect(credential).toBe(labels.indexOf('Budget Store') + 1);
+			// No Redis credential is chosen for this node: only the picker may be marked.
+			expect(marked.filter((m) => !m.startsWith('Credential'))).toEqual([]);
 		});
 
 		it('Agent Metrics: operation, then the store', async () => {

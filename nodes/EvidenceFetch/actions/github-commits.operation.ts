@@ -11,7 +11,7 @@ import { credentialSlot } from '../../shared/n8n/credential-slot.ts';
 import { FetchRefused } from '../../shared/net/url-guard.ts';
 import { ParameterError } from '../../shared/parameter-error.ts';
 import { allowListField, limitOptions, readGuard } from './guard-fields.ts';
-import type { EvidenceOperation } from './operation.ts';
+import type { NodeOperation } from '../../shared/n8n/operations.ts';
 
 const properties: INodeProperties[] = [
 	{ displayName: 'GitHub API URL', name: 'githubApiUrl', type: 'string', default: 'https://api.github.com', description: 'Or GitHub Enterprise: https://ghe.example.com/api/v3' },
@@ -36,7 +36,7 @@ interface Commit {
 	author?: { login?: string } | null;
 }
 
-export const githubCommitsOperation: EvidenceOperation = {
+export const githubCommitsOperation: NodeOperation = {
 	value: 'githubCommits',
 	name: 'Recent GitHub Commits',
 	action: 'Get recent GitHub commits',

@@ -13,7 +13,7 @@ import { condenseSeries, distinguishingLabels, renderCondensed, seriesLabel, typ
 import { fillTemplate, splitThreshold } from '../../shared/prometheus/promql.ts';
 import { PrometheusError, queryRange, stepFor } from '../../shared/prometheus/query-range.ts';
 import { allowListField, limitOptions, readGuard } from './guard-fields.ts';
-import type { EvidenceOperation } from './operation.ts';
+import type { NodeOperation } from '../../shared/n8n/operations.ts';
 
 /** Defaults for services exposing the usual HTTP server metrics; every team edits these. */
 export const DEFAULT_QUERIES = [
@@ -98,7 +98,7 @@ interface QueryResult {
 	error?: { rule?: string; message: string };
 }
 
-export const prometheusOperation: EvidenceOperation = {
+export const prometheusOperation: NodeOperation = {
 	value: 'prometheus',
 	name: 'Query Prometheus Around the Incident',
 	action: 'Query Prometheus around the incident',

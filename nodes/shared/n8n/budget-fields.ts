@@ -8,6 +8,7 @@ import { BudgetGuard } from '../budget/guard.ts';
 import type { PriceTable } from '../models/prices.ts';
 import type { Tier } from '../models/tiers.ts';
 import { ParameterError } from '../parameter-error.ts';
+import { STORE_KINDS } from '../stores/store-kinds.ts';
 import { openStoreKind, storeField, storeOptions } from './store-fields.ts';
 
 /** For the Token Budget node: a budget is its whole point. */
@@ -85,6 +86,16 @@ export const onExceededField = (show: Record<string, string[]>): INodeProperties
 		{ name: 'Step Down a Tier', value: 'stepDown', description: 'Try a cheaper tier (deep → balanced → fast) before refusing' },
 	],
 });
+
+const WITH_A_BUDGET = { budgetStore: STORE_KINDS.map((kind) => kind.value) };
+
+/** An agent node's budget: the store (or none), and, once one is chosen, its rules and behaviour. */
+export const agentBudgetFields: INodeProperties[] = [
+	optionalBudgetStoreField,
+	budgetRulesField(WITH_A_BUDGET),
+	onExceededField(WITH_A_BUDGET),
+	countTokensField(WITH_A_BUDGET),
+];
 
 /** Rules as entered; 0 means "no limit" in the editor. */
 export function readRules(ctx: IExecuteFunctions, itemIndex: number): BudgetRule[] {

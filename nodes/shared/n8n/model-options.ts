@@ -5,6 +5,7 @@
  */
 import type {
 	ICredentialDataDecryptedObject,
+	INodeCredentialDescription,
 	IExecuteFunctions,
 	ILoadOptionsFunctions,
 	INodeProperties,
@@ -18,6 +19,7 @@ import { DEFAULT_MAX_TOKENS, EFFORT_LEVELS, parseEffortChoice, type Effort } fro
 import { parsePriceOverrides, priceTable } from '../models/prices.ts';
 import { DEFAULT_TIER_MODELS, TIERS, type ModelSelection, type Tier, type TierChoice } from '../models/tiers.ts';
 import { ParameterError } from '../parameter-error.ts';
+import { redisCredential } from './store-fields.ts';
 
 /** The two credential types a node accepts: ours, or n8n's own Anthropic credential. */
 export const ANTHROPIC_CREDENTIALS = { agentSwarm: 'agentSwarmAnthropicApi', n8n: 'anthropicApi' } as const;
@@ -36,6 +38,14 @@ export const authenticationProperty: INodeProperties = {
 	],
 };
 
+/** The credentials of a node that calls Claude: the chosen Anthropic credential, and Redis for a Redis budget. */
+export const agentCredentials: INodeCredentialDescription[] = [
+	{ name: ANTHROPIC_CREDENTIALS.agentSwarm, required: true, displayOptions: { show: { authentication: [ANTHROPIC_CREDENTIALS.agentSwarm] } } },
+	// The user's own n8n Anthropic credential, chosen explicitly under "Credential Type", so nobody
+	// stores the key twice (issue 13); only the key and base URL are read.
+	{ name: ANTHROPIC_CREDENTIALS.n8n, required: true, displayOptions: { show: { authentication: [ANTHROPIC_CREDENTIALS.n8n] } } },
+	redisCredential('budgetStore'),
+];
 
 const TIER_LABEL: Record<Tier, string> = { fast: 'Fast', balanced: 'Balanced', deep: 'Deep' };
 
