@@ -2,6 +2,7 @@ import type { INodeProperties } from 'n8n-workflow';
 import { agentBudgetFields } from '../shared/n8n/budget-fields.ts';
 import { credentialSlot } from '../shared/n8n/credential-slot.ts';
 import { contextProperty } from '../shared/n8n/context-field.ts';
+import { customPromptFields } from '../shared/n8n/custom-fields.ts';
 import { COORDINATOR_MODES } from '../shared/coordinator/modes.ts';
 import { authenticationProperty, effortProperty, modelOptionFields, tierProperty } from '../shared/n8n/model-options.ts';
 
@@ -22,23 +23,7 @@ export const coordinatorProperties: INodeProperties[] = [
 		default: 'incident',
 		options: modeOptions,
 	},
-	{
-		displayName: 'System Prompt (Custom Mode)',
-		name: 'systemPrompt',
-		type: 'string',
-		typeOptions: { rows: 6 },
-		default: '',
-		required: true,
-		displayOptions: { show: { mode: ['custom'] } },
-	},
-	{
-		displayName: 'Output JSON Schema (Custom Mode)',
-		name: 'jsonSchema',
-		type: 'json',
-		default: '{\n  "type": "object",\n  "properties": {\n    "decision": { "type": "string" }\n  },\n  "required": ["decision"]\n}',
-		required: true,
-		displayOptions: { show: { mode: ['custom'] } },
-	},
+	...customPromptFields({ label: 'Custom Mode', show: { mode: ['custom'] }, rows: 6, exampleField: 'decision' }),
 	{
 		displayName: 'Synthesis',
 		name: 'synthesis',

@@ -2,6 +2,7 @@ import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import { agentBudgetFields } from '../shared/n8n/budget-fields.ts';
 import { credentialSlot } from '../shared/n8n/credential-slot.ts';
 import { contextProperty } from '../shared/n8n/context-field.ts';
+import { customPromptFields } from '../shared/n8n/custom-fields.ts';
 import { authenticationProperty, effortLevelOptions, effortProperty, modelOptionFields, tierLevelOptions, tierProperty } from '../shared/n8n/model-options.ts';
 import { ROLE_PRESETS } from '../shared/roles/index.ts';
 
@@ -16,31 +17,16 @@ export const roleOptions: INodePropertyOptions[] = [
 	{ name: 'Custom', value: 'custom', description: 'Your own system prompt and output JSON schema' },
 ];
 
-/** The example a custom role starts from: a valid schema, so the editor never opens on an error. */
-const EXAMPLE_SCHEMA = '{\n  "type": "object",\n  "properties": {\n    "summary": { "type": "string" }\n  },\n  "required": ["summary"]\n}';
-
 /** A custom role's own prompt and schema; shown only when the role is Custom. */
-const customFields = (show: Record<string, string[]>, rows: number): INodeProperties[] => [
-	{
-		displayName: 'System Prompt (Custom Role)',
-		name: 'systemPrompt',
-		type: 'string',
-		typeOptions: { rows },
-		default: '',
-		required: true,
-		displayOptions: { show },
-		description: "The specialist's instructions. The data and the untrusted-data rule are added for you.",
-	},
-	{
-		displayName: 'Output JSON Schema (Custom Role)',
-		name: 'jsonSchema',
-		type: 'json',
-		default: EXAMPLE_SCHEMA,
-		required: true,
-		displayOptions: { show },
-		description: 'JSON schema of the findings object the model must return',
-	},
-];
+const customFields = (show: Record<string, string[]>, rows: number): INodeProperties[] =>
+	customPromptFields({
+		label: 'Custom Role',
+		show,
+		rows,
+		exampleField: 'summary',
+		promptHint: "The specialist's instructions. The data and the untrusted-data rule are added for you.",
+		schemaHint: 'JSON schema of the findings object the model must return',
+	});
 
 export const specialistProperties: INodeProperties[] = [
 	authenticationProperty,
