@@ -12,6 +12,11 @@ const modeOptions = [
 	{ name: 'Custom', value: 'custom', description: 'Your own prompt and output schema' },
 ].sort((a, b) => a.name.localeCompare(b.name));
 
+/** Modes that can also decide in code, without a model call. */
+const RULES_MODES = Object.values(COORDINATOR_MODES)
+	.filter((m) => m.rulesOnly)
+	.map((m) => m.id);
+
 export const coordinatorProperties: INodeProperties[] = [
 	authenticationProperty,
 	credentialSlot(),
@@ -29,7 +34,7 @@ export const coordinatorProperties: INodeProperties[] = [
 		name: 'synthesis',
 		type: 'options',
 		default: 'model',
-		displayOptions: { show: { mode: ['review', 'cost'] } },
+		displayOptions: { show: { mode: RULES_MODES } },
 		options: [
 			{ name: 'Model', value: 'model', description: 'Claude merges and de-duplicates; counts, verdict and ROI are still computed in code' },
 			{ name: 'Rules Only', value: 'rules', description: 'No model call: findings merged by file/line/title, recommendations taken as reported' },
