@@ -17,7 +17,9 @@ export class AgentMetrics implements INodeType {
 		name: 'agentMetrics',
 		icon: { light: 'file:agentMetrics.svg', dark: 'file:agentMetrics.dark.svg' },
 		group: ['output'],
-		version: 1,
+		// Saved workflows pin typeVersion 1; its output shapes are in shared/n8n/output-shapes.v1.ts.
+		version: [1],
+		defaultVersion: 1,
 		subtitle: '={{ $parameter["operation"] }}',
 		description: 'Prometheus metrics of the agents: record results, export for scraping, push to a Pushgateway',
 		defaults: { name: 'Agent Metrics' },

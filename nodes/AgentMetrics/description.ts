@@ -1,4 +1,5 @@
 import type { INodeProperties } from 'n8n-workflow';
+import { credentialSlot } from '../shared/n8n/credential-slot.ts';
 
 export const agentMetricsProperties: INodeProperties[] = [
 	{
@@ -19,10 +20,13 @@ export const agentMetricsProperties: INodeProperties[] = [
 		type: 'options',
 		default: 'process',
 		options: [
-			{ name: 'This N8n Process', value: 'process', description: 'Single n8n instance (regular mode)' },
+			// "n8n" is a name and keeps its lower case (the title-case rule would write "N8n").
+			// eslint-disable-next-line n8n-nodes-base/node-param-display-name-miscased
+			{ name: 'This n8n Process', value: 'process', description: 'Single n8n instance (regular mode)' },
 			{ name: 'Redis (Queue Mode)', value: 'redis', description: 'Each worker publishes its metrics to Redis; Export sums all workers' },
 		],
 	},
+	credentialSlot('redisCredential', { store: ['redis'] }),
 	{
 		displayName: 'Pushgateway URL',
 		name: 'pushgatewayUrl',

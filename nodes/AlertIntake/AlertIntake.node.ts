@@ -21,13 +21,16 @@ export class AlertIntake implements INodeType {
 		name: 'alertIntake',
 		icon: { light: 'file:alertIntake.svg', dark: 'file:alertIntake.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		// Saved workflows pin typeVersion 1; its output shapes are in shared/n8n/output-shapes.v1.ts.
+		version: [1],
+		defaultVersion: 1,
 		subtitle: '={{ $parameter["operation"] === "record" ? "Record Outcome" : "Receive Alert" }}',
 		description: 'Incidents from Alertmanager, Grafana, PagerDuty, Datadog, Opsgenie or JSON: one shape, once per incident',
 		defaults: { name: 'Alert Intake' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: `={{ $parameter["operation"] === "record" ? [{ type: "main" }] : ${JSON.stringify(OUTPUT_NAMES.map((displayName) => ({ type: 'main', displayName })))} }}`,
+		// Written out here: n8n's lint reads the credentials (and who tests them) from this literal.
 		credentials: [
 			{ name: 'agentSwarmRedisApi', required: true, displayOptions: { show: { store: ['redis'] } }, testedBy: 'agentSwarmRedisTest' },
 			{ name: 'agentSwarmAlertSignaturesApi', required: true, displayOptions: { show: { operation: ['intake'], verifySignatures: [true] } }, testedBy: 'agentSwarmAlertSignaturesTest' },

@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { ALERT_FORMATS } from '../shared/alerts/formats/index.ts';
-import { storeField } from '../shared/n8n/store-fields.ts';
+import { credentialSlot } from '../shared/n8n/credential-slot.ts';
+import { REDIS_STORES, storeField } from '../shared/n8n/store-fields.ts';
 
 const intakeOnly = { show: { operation: ['intake'] } };
 const recordOnly = { show: { operation: ['record'] } };
@@ -78,6 +79,7 @@ export const alertIntakeProperties: INodeProperties[] = [
 		description: 'Where "once per incident" state lives: choose Redis in queue mode so every worker sees it',
 		displayOptions: { show: { operation: ['intake', 'record'] } },
 	}),
+	credentialSlot('redisCredential', { operation: ['intake', 'record'], store: REDIS_STORES }),
 	{
 		displayName: 'Verify Signatures',
 		name: 'verifySignatures',

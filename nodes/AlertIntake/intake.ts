@@ -3,7 +3,7 @@
  * raw body as binary when the Webhook's "Raw Body" option is on): verify the signature where the
  * sender signs, normalise, decide new / repeat / resolved, and say what to answer the sender.
  */
-import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+import { type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 import { AlertRejected, ALERT_FORMATS, normaliseAlert } from '../shared/alerts/formats/index.ts';
 import type { Incident } from '../shared/alerts/incident.ts';
 import { decide, type Decision } from '../shared/alerts/once-per-incident.ts';
@@ -42,13 +42,14 @@ export async function intakeItem(ctx: IExecuteFunctions, itemIndex: number, item
 	const body = raw ? parseRaw(raw) : item.json.body;
 	const incident = attempt(() => normaliseAlert(body, { defaultService: settings.defaultService || undefined, only: settings.formats }));
 	if (incident instanceof AlertRejected) return rejected(400, incident, settings.formats);
-	if (incident instanceof Error) throw new NodeOperationError(ctx.getNode(), incident, { itemIndex });
+	// The item runner turns these into the node's error (with the item) or a failed item.
+	if (incident instanceof Error) throw incident;
 	if (settings.signatures) {
 		const verdict = verify(incident.source, raw, headers, settings);
 		if (!verdict.ok) return rejected(401, new AlertRejected('signature', verdict.reason, signatureFix(incident.source)), settings.formats);
 	}
 	const decision = await (settings.once ? settings.store().then((store) => decide(store, incident, settings.windowMs, new Date(), settings.claimMs)) : decideWithoutState(incident)).catch((error: unknown) => error as Error);
-	if (decision instanceof ParameterError) throw new NodeOperationError(ctx.getNode(), decision.message, { itemIndex });
+	if (decision instanceof ParameterError) throw decision;
 	if (decision instanceof Error) {
 		// The store is down: say so before anything is accepted, so the sender retries later.
 		return toOutput(OUT.rejected, {

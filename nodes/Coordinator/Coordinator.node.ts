@@ -7,7 +7,7 @@ import {
 } from 'n8n-workflow';
 import { coordinatorProperties } from './description.ts';
 import { executeCoordinator } from './execute.ts';
-import { listModelOptions } from '../shared/n8n/model-options.ts';
+import { agentCredentials, listModelOptions } from '../shared/n8n/model-options.ts';
 import { testRedisCredential } from '../shared/redis/credential-test.ts';
 
 // Not a tool (usableAsTool only takes true, and the lint rule wants it set): decides over all of a team's result items at once; a tool call brings one query, not a team.
@@ -18,21 +18,15 @@ export class Coordinator implements INodeType {
 		name: 'coordinator',
 		icon: { light: 'file:coordinator.svg', dark: 'file:coordinator.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		// Saved workflows pin typeVersion 1; its output shapes are in shared/n8n/output-shapes.v1.ts.
+		version: [1],
+		defaultVersion: 1,
 		subtitle: '={{ $parameter["mode"] }}',
 		description: "Turns a Specialist Agent team's results into one decision: incident root cause, PR verdict or ranked savings",
 		defaults: { name: 'Coordinator' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [
-			{ name: 'agentSwarmAnthropicApi', required: true, displayOptions: { show: { authentication: ['agentSwarmAnthropicApi'] } } },
-			// The user's own n8n Anthropic credential, chosen explicitly under "Credential Type", so
-			// nobody stores the key twice (issue 13). n8n's community lint flags any credential from
-			// outside the package; here the reuse is the feature, and only the key and base URL are read.
-			// eslint-disable-next-line @n8n/community-nodes/no-credential-reuse, @n8n/community-nodes/valid-credential-references
-			{ name: 'anthropicApi', required: true, displayOptions: { show: { authentication: ['anthropicApi'] } } },
-			{ name: 'agentSwarmRedisApi', required: true, displayOptions: { show: { budgetStore: ['redis'] } }, testedBy: 'agentSwarmRedisTest' },
-		],
+		credentials: agentCredentials,
 		properties: coordinatorProperties,
 	};
 

@@ -1,6 +1,8 @@
 import type { INodeProperties } from 'n8n-workflow';
-import { budgetRulesField, countTokensField, onExceededField, optionalBudgetStoreField } from '../shared/n8n/budget-fields.ts';
+import { agentBudgetFields } from '../shared/n8n/budget-fields.ts';
+import { credentialSlot } from '../shared/n8n/credential-slot.ts';
 import { contextProperty } from '../shared/n8n/context-field.ts';
+import { customPromptFields } from '../shared/n8n/custom-fields.ts';
 import { COORDINATOR_MODES } from '../shared/coordinator/modes.ts';
 import { authenticationProperty, effortProperty, modelOptionFields, tierProperty } from '../shared/n8n/model-options.ts';
 import { runModeFields } from '../shared/n8n/run-mode-fields.ts';
@@ -11,8 +13,14 @@ const modeOptions = [
 	{ name: 'Custom', value: 'custom', description: 'Your own prompt and output schema' },
 ].sort((a, b) => a.name.localeCompare(b.name));
 
+/** Modes that can also decide in code, without a model call. */
+const RULES_MODES = Object.values(COORDINATOR_MODES)
+	.filter((m) => m.rulesOnly)
+	.map((m) => m.id);
+
 export const coordinatorProperties: INodeProperties[] = [
 	authenticationProperty,
+	credentialSlot(),
 	{
 		displayName: 'Mode',
 		name: 'mode',
@@ -21,29 +29,13 @@ export const coordinatorProperties: INodeProperties[] = [
 		default: 'incident',
 		options: modeOptions,
 	},
-	{
-		displayName: 'System Prompt',
-		name: 'systemPrompt',
-		type: 'string',
-		typeOptions: { rows: 6 },
-		default: '',
-		required: true,
-		displayOptions: { show: { mode: ['custom'] } },
-	},
-	{
-		displayName: 'Output JSON Schema',
-		name: 'jsonSchema',
-		type: 'json',
-		default: '{\n  "type": "object",\n  "properties": {\n    "decision": { "type": "string" }\n  },\n  "required": ["decision"]\n}',
-		required: true,
-		displayOptions: { show: { mode: ['custom'] } },
-	},
+	...customPromptFields({ label: 'Custom Mode', show: { mode: ['custom'] }, rows: 6, exampleField: 'decision' }),
 	{
 		displayName: 'Synthesis',
 		name: 'synthesis',
 		type: 'options',
 		default: 'model',
-		displayOptions: { show: { mode: ['review', 'cost'] } },
+		displayOptions: { show: { mode: RULES_MODES } },
 		options: [
 			{ name: 'Model', value: 'model', description: 'Claude merges and de-duplicates; counts, verdict and ROI are still computed in code' },
 			{ name: 'Rules Only', value: 'rules', description: 'No model call: findings merged by file/line/title, recommendations taken as reported' },
@@ -104,10 +96,7 @@ export const coordinatorProperties: INodeProperties[] = [
 	{ ...effortProperty("Coordinator's Default (Medium)", 'A coordinator weighs several reports: medium effort'), displayOptions: { hide: { synthesis: ['rules'] } } },
 	contextProperty,
 	...runModeFields,
-	optionalBudgetStoreField,
-	budgetRulesField({ budgetStore: ['embedded', 'redis'] }),
-	onExceededField({ budgetStore: ['embedded', 'redis'] }),
-	countTokensField({ budgetStore: ['embedded', 'redis'] }),
+	...agentBudgetFields,
 	{
 		displayName: 'Options',
 		name: 'options',

@@ -6,11 +6,12 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { createClaudeClient } from '../shared/claude/client.ts';
 import { AgentError } from '../shared/claude/errors.ts';
 import { causeOf, redactedResponse } from '../shared/claude/failure-cause.ts';
+import { noSpend } from '../shared/claude/spend.ts';
 import { findMode } from '../shared/coordinator/modes.ts';
-import { runCoordinator, type CoordinatorResult, type ModeChoice } from '../shared/coordinator/run-coordinator.ts';
+import { runCoordinator, runCost, type CoordinatorResult, type ModeChoice } from '../shared/coordinator/run-coordinator.ts';
 import type { QuorumRule } from '../shared/coordinator/quorum.ts';
 import type { Severity } from '../shared/coordinator/review-verdict.ts';
-import { readSpecialistItems } from '../shared/coordinator/specialist-items.ts';
+import { readSpecialistItems, specialistSpend } from '../shared/coordinator/specialist-items.ts';
 import { readBudgetGuard } from '../shared/n8n/budget-fields.ts';
 import { runForAllItems } from '../shared/n8n/item-runner.ts';
 import { readAgentSettings, readCredentials } from '../shared/n8n/model-options.ts';
@@ -53,7 +54,8 @@ export async function executeCoordinator(ctx: IExecuteFunctions): Promise<INodeE
 			return result as unknown as IDataObject;
 		},
 		{
-			failureFields: () => ({ decision: null }),
+			// A failure before the run (a bad parameter, odd items) still reports what the specialists spent.
+			failureFields: () => ({ decision: null, cost: runCost(specialistSpend(ctx.getInputData().map((i) => i.json)), { agent: 'coordinator', ...noSpend(), attempts: 0, repairs: 0, durationMs: 0 }) as unknown as IDataObject }),
 			describe: () => 'Turn on "Continue On Fail" to get the failure as an item (status "failed" or "insufficient_evidence"), or lower the quorum.',
 		},
 	);

@@ -1,14 +1,13 @@
 import {
 	NodeConnectionTypes,
-	NodeOperationError,
 	type IExecuteFunctions,
 	type INodeExecutionData,
 	type INodeType,
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 import { testPrometheusCredential } from '../shared/alerts/credential-tests.ts';
-import { runPerItem } from '../shared/n8n/item-runner.ts';
-import { evidenceProperties, OPERATIONS, operationNamed } from './actions/router.ts';
+import { operationProperties, runOperation } from '../shared/n8n/operations.ts';
+import { OPERATIONS } from './actions/router.ts';
 
 export class EvidenceFetch implements INodeType {
 	description: INodeTypeDescription = {
@@ -16,7 +15,9 @@ export class EvidenceFetch implements INodeType {
 		name: 'evidenceFetch',
 		icon: { light: 'file:evidenceFetch.svg', dark: 'file:evidenceFetch.dark.svg' },
 		group: ['input'],
-		version: 1,
+		// Saved workflows pin typeVersion 1; its output shapes are in shared/n8n/output-shapes.v1.ts.
+		version: [1],
+		defaultVersion: 1,
 		subtitle: '={{ $parameter["operation"] }}',
 		description: 'Fetch evidence for the agents from allow-listed sources only, with redirect, DNS and size checks',
 		defaults: { name: 'Evidence Fetch' },
@@ -27,17 +28,12 @@ export class EvidenceFetch implements INodeType {
 			{ name: 'agentSwarmPrometheusApi', required: true, displayOptions: { show: { operation: ['prometheus'], prometheusAuth: ['credential'] } }, testedBy: 'agentSwarmPrometheusTest' },
 			{ name: 'agentSwarmGitHubApi', required: true, displayOptions: { show: { operation: ['githubCommits'], githubAuth: ['credential'] } } },
 		],
-		properties: evidenceProperties(),
+		properties: operationProperties(OPERATIONS),
 	};
 
 	methods = { credentialTest: { agentSwarmPrometheusTest: testPrometheusCredential } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const value = this.getNodeParameter('operation', 0) as string;
-		const operation = operationNamed(value);
-		if (!operation) {
-			throw new NodeOperationError(this.getNode(), `Operation "${value}" is not known. Fix: choose one of ${OPERATIONS.map((o) => o.name).join(', ')}`);
-		}
-		return runPerItem(this, (i, item, signal) => operation.execute(this, i, item, signal), { concurrency: 4 });
+		return runOperation(this, OPERATIONS, { concurrency: 4 });
 	}
 }

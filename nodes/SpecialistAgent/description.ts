@@ -1,7 +1,9 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
-import { budgetRulesField, countTokensField, onExceededField, optionalBudgetStoreField } from '../shared/n8n/budget-fields.ts';
+import { agentBudgetFields } from '../shared/n8n/budget-fields.ts';
+import { credentialSlot } from '../shared/n8n/credential-slot.ts';
 import { contextProperty } from '../shared/n8n/context-field.ts';
-import { authenticationProperty, effortLevelOptions, effortProperty, modelOptionFields, tierProperty } from '../shared/n8n/model-options.ts';
+import { customPromptFields } from '../shared/n8n/custom-fields.ts';
+import { authenticationProperty, effortLevelOptions, effortProperty, modelOptionFields, tierLevelOptions, tierProperty } from '../shared/n8n/model-options.ts';
 import { ROLE_PRESETS } from '../shared/roles/index.ts';
 import { runModeFields } from '../shared/n8n/run-mode-fields.ts';
 
@@ -16,30 +18,20 @@ export const roleOptions: INodePropertyOptions[] = [
 	{ name: 'Custom', value: 'custom', description: 'Your own system prompt and output JSON schema' },
 ];
 
-const customFields = (show: Record<string, string[]>): INodeProperties[] => [
-	{
-		displayName: 'System Prompt',
-		name: 'systemPrompt',
-		type: 'string',
-		typeOptions: { rows: 6 },
-		default: '',
-		required: true,
-		displayOptions: { show },
-		description: "The specialist's instructions. The data and the untrusted-data rule are added for you.",
-	},
-	{
-		displayName: 'Output JSON Schema',
-		name: 'jsonSchema',
-		type: 'json',
-		default: '{\n  "type": "object",\n  "properties": {\n    "summary": { "type": "string" }\n  },\n  "required": ["summary"]\n}',
-		required: true,
-		displayOptions: { show },
-		description: 'JSON schema of the findings object the model must return',
-	},
-];
+/** A custom role's own prompt and schema; shown only when the role is Custom. */
+const customFields = (show: Record<string, string[]>, rows: number): INodeProperties[] =>
+	customPromptFields({
+		label: 'Custom Role',
+		show,
+		rows,
+		exampleField: 'summary',
+		promptHint: "The specialist's instructions. The data and the untrusted-data rule are added for you.",
+		schemaHint: 'JSON schema of the findings object the model must return',
+	});
 
 export const specialistProperties: INodeProperties[] = [
 	authenticationProperty,
+	credentialSlot(),
 	{
 		displayName: 'Mode',
 		name: 'mode',
@@ -59,6 +51,7 @@ export const specialistProperties: INodeProperties[] = [
 		options: roleOptions,
 		displayOptions: { show: { mode: ['single'] } },
 	},
+	...customFields({ mode: ['single'], role: ['custom'] }, 6),
 	{
 		displayName: 'Input',
 		name: 'input',
@@ -69,7 +62,6 @@ export const specialistProperties: INodeProperties[] = [
 		displayOptions: { show: { mode: ['single'] } },
 		description: "What to analyse. Empty: the item's field named in the role (e.g. logs, metrics, diff).",
 	},
-	...customFields({ mode: ['single'], role: ['custom'] }),
 	{
 		displayName: 'Specialists',
 		name: 'specialists',
@@ -90,15 +82,12 @@ export const specialistProperties: INodeProperties[] = [
 			{
 				displayName: 'Specialist',
 				name: 'specialist',
+				// In the order a user decides: the role first, its custom prompt and schema only for
+				// a custom role, then what the member reads and how it runs (not alphabetical).
+				// eslint-disable-next-line n8n-nodes-base/node-param-fixed-collection-type-unsorted-items
 				values: [
-					{
-						displayName: 'Effort',
-						name: 'effort',
-						type: 'options',
-						default: 'node',
-						description: 'How much this specialist thinks before answering; billed as output',
-						options: [{ name: "Node's Setting", value: 'node' }, { name: "Role's Default", value: 'role', description: 'Fast roles low, the others medium' }, ...effortLevelOptions],
-					},
+					{ displayName: 'Role', name: 'role', type: 'options', default: 'incident.logs', options: roleOptions },
+					...customFields({ role: ['custom'] }, 4),
 					{
 						displayName: 'Input',
 						name: 'input',
@@ -108,28 +97,27 @@ export const specialistProperties: INodeProperties[] = [
 						description: "What this specialist analyses. Empty: the item's field named in the role.",
 					},
 					{
-						displayName: 'Model Tier',
-						name: 'tier',
-						type: 'options',
-						default: 'node',
-						options: [
-							{ name: 'Auto', value: 'auto' },
-							{ name: 'Balanced', value: 'balanced' },
-							{ name: 'Deep', value: 'deep' },
-							{ name: 'Fast', value: 'fast' },
-							{ name: "Node's Setting", value: 'node' },
-						],
-					},
-					{
 						displayName: 'Name',
 						name: 'name',
 						type: 'string',
 						default: '',
 						description: 'Agent name in outputs and metrics; empty uses the role ID',
 					},
-					{ displayName: 'Output JSON Schema (Custom Role)', name: 'jsonSchema', type: 'json', default: '' },
-					{ displayName: 'Role', name: 'role', type: 'options', default: 'incident.logs', options: roleOptions },
-					{ displayName: 'System Prompt (Custom Role)', name: 'systemPrompt', type: 'string', typeOptions: { rows: 4 }, default: '' },
+					{
+						displayName: 'Model Tier',
+						name: 'tier',
+						type: 'options',
+						default: 'node',
+						options: [{ name: "Node's Setting", value: 'node' }, ...tierLevelOptions],
+					},
+					{
+						displayName: 'Effort',
+						name: 'effort',
+						type: 'options',
+						default: 'node',
+						description: 'How much this specialist thinks before answering; billed as output',
+						options: [{ name: "Node's Setting", value: 'node' }, { name: "Role's Default", value: 'role', description: 'Fast roles low, the others medium' }, ...effortLevelOptions],
+					},
 				],
 			},
 		],
@@ -138,10 +126,7 @@ export const specialistProperties: INodeProperties[] = [
 	effortProperty("Role's Default", 'Each role thinks as it was designed to: fast roles low, the others medium'),
 	contextProperty,
 	...runModeFields,
-	optionalBudgetStoreField,
-	budgetRulesField({ budgetStore: ['embedded', 'redis'] }),
-	onExceededField({ budgetStore: ['embedded', 'redis'] }),
-	countTokensField({ budgetStore: ['embedded', 'redis'] }),
+	...agentBudgetFields,
 	{
 		displayName: 'Options',
 		name: 'options',

@@ -10,10 +10,11 @@ import type { AgentSettings } from '../shared/agent-settings.ts';
 import { createClaudeClient } from '../shared/claude/client.ts';
 import { AgentError } from '../shared/claude/errors.ts';
 import { causeOf, redactedResponse } from '../shared/claude/failure-cause.ts';
+import { noSpend } from '../shared/claude/spend.ts';
 import { processMetrics, recordTask, tasksInItem } from '../shared/metrics/agent-metrics.ts';
 import { parseEffortChoice } from '../shared/models/effort.ts';
 import { readBudgetGuard } from '../shared/n8n/budget-fields.ts';
-import { runPerItem } from '../shared/n8n/item-runner.ts';
+import { failedJson, runPerItem } from '../shared/n8n/item-runner.ts';
 import { readAgentSettings, readCredentials } from '../shared/n8n/model-options.ts';
 import { batchDispatcher, readRunMode, settingsForRunMode, type RunMode } from '../shared/n8n/run-mode-fields.ts';
 import { ParameterError } from '../shared/parameter-error.ts';
@@ -81,7 +82,7 @@ export async function executeSpecialists(ctx: IExecuteFunctions): Promise<INodeE
 		},
 		{
 			concurrency,
-			failureFields: (i) => ({ agent: 'specialist', role: 'unknown', findings: null, run: { executionId: ctx.getExecutionId(), item: i } }),
+			failureFields: (i) => ({ agent: 'specialist', role: 'unknown', findings: null, ...noSpend(), run: { executionId: ctx.getExecutionId(), item: i } }),
 			describe: () => 'Turn on "Continue On Fail" to get failed specialists as items instead.',
 		},
 	);
@@ -154,7 +155,7 @@ function planMember(member: MemberParams, m: number, json: IDataObject, settings
 		effort: member.effort && member.effort !== 'node' ? parseEffortChoice(member.effort, `${where(m)}: Effort`) : settings.effort,
 	}));
 	if (planned.ok) return { task: planned.value };
-	return { problem: { agent, role: member.role, status: 'failed', findings: null, error: { type: 'input', message: planned.error.message } } };
+	return { problem: failedJson(planned.error, { agent, role: member.role, findings: null, ...noSpend() }) };
 }
 
 /** Runs `plan`, returning a ParameterError as a value; any other error propagates. */

@@ -5,7 +5,7 @@ import {
 	type INodeType,
 	type INodeTypeDescription,
 } from 'n8n-workflow';
-import { tokenBudgetProperties } from './description.ts';
+import { tokenBudgetCredentials, tokenBudgetProperties } from './description.ts';
 import { executeTokenBudget } from './execute.ts';
 import { testRedisCredential } from '../shared/redis/credential-test.ts';
 
@@ -17,13 +17,15 @@ export class TokenBudget implements INodeType {
 		name: 'tokenBudget',
 		icon: { light: 'file:tokenBudget.svg', dark: 'file:tokenBudget.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		// Saved workflows pin typeVersion 1; its output shapes are in shared/n8n/output-shapes.v1.ts.
+		version: [1],
+		defaultVersion: 1,
 		subtitle: '={{ $parameter["operation"] }}',
 		description: 'Token and USD budgets per execution, day, month and key; route items by remaining budget',
 		defaults: { name: 'Token Budget' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: `={{ $parameter["operation"] === "check" ? [{ type: "main", displayName: "Within Budget" }, { type: "main", displayName: "Over Budget" }] : [{ type: "main" }] }}`,
-		credentials: [{ name: 'agentSwarmRedisApi', required: true, displayOptions: { show: { budgetStore: ['redis'] } }, testedBy: 'agentSwarmRedisTest' }],
+		credentials: tokenBudgetCredentials,
 		properties: tokenBudgetProperties,
 	};
 

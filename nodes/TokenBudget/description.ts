@@ -1,5 +1,9 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { INodeCredentialDescription, INodeProperties } from 'n8n-workflow';
+import { credentialSlot } from '../shared/n8n/credential-slot.ts';
 import { budgetRulesField, budgetStoreField } from '../shared/n8n/budget-fields.ts';
+import { redisCredential, REDIS_STORES } from '../shared/n8n/store-fields.ts';
+
+export const tokenBudgetCredentials: INodeCredentialDescription[] = [redisCredential('budgetStore')];
 
 export const tokenBudgetProperties: INodeProperties[] = [
 	{
@@ -15,6 +19,7 @@ export const tokenBudgetProperties: INodeProperties[] = [
 		],
 	},
 	budgetStoreField,
+	credentialSlot('redisCredential', { budgetStore: REDIS_STORES }),
 	budgetRulesField(),
 	{
 		displayName: 'Estimated Cost (USD)',

@@ -18,11 +18,14 @@ import {
 	type IWorkflowExecuteAdditionalData,
 } from 'n8n-workflow';
 import { AgentMetrics } from '../../nodes/AgentMetrics/AgentMetrics.node.ts';
+import { AlertIntake } from '../../nodes/AlertIntake/AlertIntake.node.ts';
 import { Coordinator } from '../../nodes/Coordinator/Coordinator.node.ts';
 import { EvidenceFetch } from '../../nodes/EvidenceFetch/EvidenceFetch.node.ts';
 import { PrReview } from '../../nodes/PrReview/PrReview.node.ts';
 import { TokenBudget } from '../../nodes/TokenBudget/TokenBudget.node.ts';
 import { SpecialistAgent } from '../../nodes/SpecialistAgent/SpecialistAgent.node.ts';
+import { outputShapeV1 } from '../../nodes/shared/n8n/output-shapes.v1.ts';
+import { z } from 'zod/v4';
 
 /** Emits the items given to the run: the stand-in for a trigger. */
 class TestInput implements INodeType {
@@ -50,6 +53,7 @@ const NODE_TYPES: Record<string, INodeType> = {
 	'n8n-nodes-agent-swarm.tokenBudget': new TokenBudget(),
 	'n8n-nodes-agent-swarm.evidenceFetch': new EvidenceFetch(),
 	'n8n-nodes-agent-swarm.prReview': new PrReview(),
+	'n8n-nodes-agent-swarm.alertIntake': new AlertIntake(),
 	'test.input': new TestInput(),
 };
 
@@ -91,6 +95,25 @@ class TestCredentials extends ICredentialsHelper {
 	}
 }
 
+/**
+ * Every run holds every item our nodes put out to the node's v1 output shape
+ * (nodes/shared/n8n/output-shapes.v1.ts): an output change that would break saved v1
+ * workflows fails whichever engine test produced it.
+ */
+export function checkOutputShapes(step: ChainStep, outputs: Array<INodeExecutionData[] | null>): void {
+	const type = NODE_TYPES[`n8n-nodes-agent-swarm.${step.type}`];
+	const declared = type.description.properties.find((p) => p.name === 'operation')?.default as string | undefined;
+	const operation = (step.parameters.operation as string | undefined) ?? declared;
+	outputs.forEach((items, output) =>
+		(items ?? []).forEach((item, i) => {
+			const checked = outputShapeV1(step.type, operation, output).safeParse(item.json);
+			if (!checked.success) {
+				throw new Error(`${step.name} (${step.type} ${operation ?? ''}) output ${output} item ${i} is not the v1 shape:\n${z.prettifyError(checked.error)}\n${JSON.stringify(item.json).slice(0, 600)}`);
+			}
+		}),
+	);
+}
+
 export interface EngineRun {
 	run: IRun;
 	/** Output items of the last node (first output), or undefined when it did not finish. */
@@ -103,7 +126,7 @@ export interface EngineRun {
 
 export interface ChainStep {
 	name: string;
-	type: 'specialistAgent' | 'coordinator' | 'agentMetrics' | 'tokenBudget' | 'evidenceFetch' | 'prReview';
+	type: 'specialistAgent' | 'coordinator' | 'agentMetrics' | 'tokenBudget' | 'evidenceFetch' | 'prReview' | 'alertIntake';
 	/** Node parameters as in workflow JSON. */
 	parameters: Record<string, unknown>;
 	continueOnFail?: boolean;
@@ -200,6 +223,7 @@ export async function runChain(options: Omit<RunOptions, 'parameters' | 'continu
 	const outputs = Object.fromEntries(
 		options.chain.map((step) => [step.name, run.data.resultData.runData[step.name]?.[0]?.data?.main?.[0] ?? undefined]),
 	);
+	for (const step of options.chain) checkOutputShapes(step, run.data.resultData.runData[step.name]?.[0]?.data?.main ?? []);
 	const lastName = options.chain.at(-1)!.name;
 	const failed = options.chain.map((step) => run.data.resultData.runData[step.name]?.[0]?.error).find(Boolean);
 	return {

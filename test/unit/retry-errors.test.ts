@@ -47,6 +47,13 @@ describe('failure classification', () => {
 		expect(classifyFailure({ connection: true }).type).toBe('connection');
 		expect(classifyFailure({ aborted: true }).type).toBe('cancelled');
 	});
+	it('keeps the real response for NodeApiError, and none where there was no HTTP response', () => {
+		const body = { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' }, request_id: 'req_1' };
+		expect(classifyFailure({ status: 529, apiErrorType: 'overloaded_error', message: 'Overloaded', body }).httpResponse).toEqual({ status: 529, body });
+		// A proxy's HTML error page: its text, not an Anthropic error envelope invented for it.
+		expect(classifyFailure({ status: 502, message: '502 <html>Bad gateway</html>' }).httpResponse).toEqual({ status: 502, body: { message: '502 <html>Bad gateway</html>' } });
+		for (const facts of [{ timedOut: true }, { aborted: true }, { connection: true }]) expect(classifyFailure(facts).httpResponse).toBeUndefined();
+	});
 	it('keeps the request id from the body or the header', () => {
 		expect(classifyFailure({ status: 500, requestId: 'req_body' }).requestId).toBe('req_body');
 		expect(classifyFailure({ status: 500, headers: { 'request-id': 'req_header' } }).requestId).toBe('req_header');

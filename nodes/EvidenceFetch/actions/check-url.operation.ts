@@ -8,7 +8,7 @@ import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { checkUrl, FetchRefused, parseAllowList } from '../../shared/net/url-guard.ts';
 import { ParameterError } from '../../shared/parameter-error.ts';
 import { allowListField } from './guard-fields.ts';
-import type { EvidenceOperation } from './operation.ts';
+import type { NodeOperation } from '../../shared/n8n/operations.ts';
 
 const properties: INodeProperties[] = [
 	{
@@ -29,7 +29,7 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const checkUrlOperation: EvidenceOperation = {
+export const checkUrlOperation: NodeOperation = {
 	value: 'checkUrl',
 	name: 'Check URL',
 	action: 'Check a URL against the allow list',

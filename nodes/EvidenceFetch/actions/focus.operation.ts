@@ -12,7 +12,7 @@ import { FetchRefused } from '../../shared/net/url-guard.ts';
 import { parseJson } from '../../shared/json.ts';
 import { ParameterError } from '../../shared/parameter-error.ts';
 import { allowListField, readGuard } from './guard-fields.ts';
-import type { EvidenceOperation } from './operation.ts';
+import type { NodeOperation } from '../../shared/n8n/operations.ts';
 
 /** A month of a mid-size company's FOCUS data is gigabytes of CSV; the fetch may take minutes. */
 const LIMITS = { maxSizeMb: 4096, timeoutSeconds: 900 };
@@ -119,7 +119,7 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const focusOperation: EvidenceOperation = {
+export const focusOperation: NodeOperation = {
 	value: 'focus',
 	name: 'Read FOCUS Export',
 	action: 'Read a FOCUS billing export',

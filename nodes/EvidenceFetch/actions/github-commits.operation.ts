@@ -7,10 +7,11 @@
  */
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 import { guardedFetch, readBody, type GuardedFetchOptions } from '../../shared/net/guarded-fetch.ts';
+import { credentialSlot } from '../../shared/n8n/credential-slot.ts';
 import { FetchRefused } from '../../shared/net/url-guard.ts';
 import { ParameterError } from '../../shared/parameter-error.ts';
 import { allowListField, limitOptions, readGuard } from './guard-fields.ts';
-import type { EvidenceOperation } from './operation.ts';
+import type { NodeOperation } from '../../shared/n8n/operations.ts';
 
 const properties: INodeProperties[] = [
 	{ displayName: 'GitHub API URL', name: 'githubApiUrl', type: 'string', default: 'https://api.github.com', description: 'Or GitHub Enterprise: https://ghe.example.com/api/v3' },
@@ -35,7 +36,7 @@ interface Commit {
 	author?: { login?: string } | null;
 }
 
-export const githubCommitsOperation: EvidenceOperation = {
+export const githubCommitsOperation: NodeOperation = {
 	value: 'githubCommits',
 	name: 'Recent GitHub Commits',
 	action: 'Get recent GitHub commits',
@@ -111,13 +112,18 @@ async function auth(ctx: IExecuteFunctions, itemIndex: number): Promise<Record<s
 	return { authorization: `Bearer ${String(c.token ?? '')}` };
 }
 
-properties.splice(1, 0, {
-	displayName: 'Authentication',
-	name: 'githubAuth',
-	type: 'options',
-	default: 'credential',
-	options: [
-		{ name: 'Agent Swarm GitHub Credential', value: 'credential' },
-		{ name: 'None (Public Repositories)', value: 'none' },
-	],
-});
+properties.splice(
+	1,
+	0,
+	{
+		displayName: 'Authentication',
+		name: 'githubAuth',
+		type: 'options',
+		default: 'credential',
+		options: [
+			{ name: 'Agent Swarm GitHub Credential', value: 'credential' },
+			{ name: 'None (Public Repositories)', value: 'none' },
+		],
+	},
+	credentialSlot('githubCredential', { githubAuth: ['credential'] }),
+);

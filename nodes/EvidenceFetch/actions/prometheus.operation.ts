@@ -6,13 +6,14 @@
  */
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 import type { GuardedFetchOptions } from '../../shared/net/guarded-fetch.ts';
+import { credentialSlot } from '../../shared/n8n/credential-slot.ts';
 import { FetchRefused } from '../../shared/net/url-guard.ts';
 import { ParameterError } from '../../shared/parameter-error.ts';
 import { condenseSeries, distinguishingLabels, renderCondensed, seriesLabel, type Condensed } from '../../shared/prometheus/condense.ts';
 import { fillTemplate, splitThreshold } from '../../shared/prometheus/promql.ts';
 import { PrometheusError, queryRange, stepFor } from '../../shared/prometheus/query-range.ts';
 import { allowListField, limitOptions, readGuard } from './guard-fields.ts';
-import type { EvidenceOperation } from './operation.ts';
+import type { NodeOperation } from '../../shared/n8n/operations.ts';
 
 /** Defaults for services exposing the usual HTTP server metrics; every team edits these. */
 export const DEFAULT_QUERIES = [
@@ -42,6 +43,7 @@ const properties: INodeProperties[] = [
 			{ name: 'Agent Swarm Prometheus Credential', value: 'credential', description: 'Basic auth or a bearer token' },
 		],
 	},
+	credentialSlot('prometheusCredential', { prometheusAuth: ['credential'] }),
 	{
 		displayName: 'Alert Expression',
 		name: 'alertExpression',
@@ -96,7 +98,7 @@ interface QueryResult {
 	error?: { rule?: string; message: string };
 }
 
-export const prometheusOperation: EvidenceOperation = {
+export const prometheusOperation: NodeOperation = {
 	value: 'prometheus',
 	name: 'Query Prometheus Around the Incident',
 	action: 'Query Prometheus around the incident',

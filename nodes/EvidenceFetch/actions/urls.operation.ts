@@ -8,7 +8,7 @@ import { guardedFetch, readBody, type GuardedFetchOptions } from '../../shared/n
 import { FetchRefused } from '../../shared/net/url-guard.ts';
 import { ParameterError } from '../../shared/parameter-error.ts';
 import { allowListField, limitOptions, readGuard } from './guard-fields.ts';
-import type { EvidenceOperation } from './operation.ts';
+import type { NodeOperation } from '../../shared/n8n/operations.ts';
 
 const LIMITS = { maxSizeMb: 10, timeoutSeconds: 15 };
 
@@ -47,7 +47,7 @@ interface Source {
 	url: string;
 }
 
-export const urlsOperation: EvidenceOperation = {
+export const urlsOperation: NodeOperation = {
 	value: 'urls',
 	name: 'Fetch URLs Into Fields',
 	action: 'Fetch URLs into fields',

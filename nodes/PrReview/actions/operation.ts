@@ -1,19 +1,10 @@
-/** What every PR Review operation provides: its editor fields and outputs beside what it does for one item. */
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import type { ItemOutput } from '../../shared/n8n/item-runner.ts';
+/** What PR Review operations share: their type and how they read JSON parameters. */
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { NodeOperation } from '../../shared/n8n/operations.ts';
 import { ParameterError } from '../../shared/parameter-error.ts';
 
-export interface ReviewOperation {
-	value: string;
-	name: string;
-	action: string;
-	description: string;
-	/** Output names when the operation routes items (shown on the node). */
-	outputs: string[];
-	/** Shown only for this operation (the node adds the displayOptions). */
-	properties: INodeProperties[];
-	execute(ctx: IExecuteFunctions, itemIndex: number, item: INodeExecutionData, signal: AbortSignal): Promise<ItemOutput | ItemOutput[]>;
-}
+/** A PR Review operation: routing operations name their outputs. */
+export type ReviewOperation = NodeOperation & { outputs: readonly string[] };
 
 /** A JSON parameter as an object (an expression may give an object or its JSON text). */
 export function objectParameter(ctx: IExecuteFunctions, name: string, itemIndex: number, label: string, optional = false): IDataObject | null {

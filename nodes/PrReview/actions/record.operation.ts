@@ -7,7 +7,7 @@ import type { INodeProperties } from 'n8n-workflow';
 import { ParameterError } from '../../shared/parameter-error.ts';
 import { deliveryKey, headKey, stateKey, WINDOWS } from '../../shared/review/keys.ts';
 import { objectParameter, type ReviewOperation } from './operation.ts';
-import { openReviewStore, reviewStoreField } from './store.ts';
+import { openReviewStore, reviewStoreFields } from './store.ts';
 
 const properties: INodeProperties[] = [
 	{ displayName: 'Screened Delivery', name: 'screened', type: 'json', default: "={{ $('Screen Delivery').first().json }}" },
@@ -25,7 +25,7 @@ const properties: INodeProperties[] = [
 		default: "={{ $('Decide Review').isExecuted ? $('Decide Review').first().json.pr.headSha : ($('Screen Delivery').first().json.pr.headSha ?? '') }}",
 	},
 	{ displayName: 'Record', name: 'record', type: 'json', default: "={{ $('Decide Review').isExecuted ? $('Decide Review').first().json.record : null }}", description: "Decide Review's record of the findings" },
-	reviewStoreField,
+	...reviewStoreFields,
 ];
 
 export const recordOperation: ReviewOperation = {

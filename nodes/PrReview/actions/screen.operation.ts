@@ -10,7 +10,7 @@ import { deliveryKey, headKey, parseState, stateKey, WINDOWS } from '../../share
 import { ASSOCIATIONS, DEFAULT_POLICY, screen, type AuthorMode, type ReviewPolicy } from '../../shared/review/screening.ts';
 import type { OnceStore } from '../../shared/stores/once-store.ts';
 import type { ReviewOperation } from './operation.ts';
-import { openReviewStore, reviewStoreField } from './store.ts';
+import { openReviewStore, reviewStoreFields } from './store.ts';
 
 const MODES = [
 	{ name: 'Review', value: 'review' },
@@ -50,7 +50,7 @@ const properties: INodeProperties[] = [
 		description: 'Commenters whose command starts a review',
 	},
 	{ displayName: 'Review Drafts', name: 'reviewDrafts', type: 'boolean', default: false, description: 'Whether drafts are reviewed on every push (otherwise when marked ready for review)' },
-	reviewStoreField,
+	...reviewStoreFields,
 ];
 
 export const screenOperation: ReviewOperation = {

@@ -127,7 +127,9 @@ export function classifyFailure(facts: FailureFacts): AgentError {
 		requestId,
 		errorCode: facts.errorCode,
 		retryAfterMs: retryAfterMs(facts.headers),
-		httpResponse: { status, body: facts.body ?? { type: 'error', error: { type: facts.apiErrorType, message: facts.message }, request_id: requestId } },
+		// The API's own body; a response without a JSON body (e.g. a proxy's error page) keeps the
+		// text it sent, not an API error object made up for it.
+		httpResponse: { status, body: facts.body ?? { message: facts.message ?? '' } },
 	};
 	const said = `Claude API answered ${status}${facts.apiErrorType ? ` ${facts.apiErrorType}` : ''}${detail}`;
 	const message = facts.message ?? '';

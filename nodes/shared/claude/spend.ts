@@ -18,6 +18,11 @@ export interface Spend {
 	warnings: string[];
 }
 
+/** The spend fields of an agent's item that never reached the API: nothing used, nothing paid. */
+export function noSpend(): { usage: Usage; costUsd: number } {
+	return { usage: ZERO_USAGE, costUsd: 0 };
+}
+
 export function emptySpend(model: string): Spend {
 	return { model, usage: ZERO_USAGE, costUsd: 0, attempts: 0, repairs: 0, warnings: [] };
 }

@@ -63,6 +63,17 @@ export interface CoordinatorResult {
 	error?: { type: string; message: string; request_id?: string };
 }
 
+/** What the whole run spent: each specialist's line, the coordinator's, and the total. */
+export function runCost(outcomes: Array<Pick<SpecialistOutcome, 'agent' | 'model' | 'usage' | 'costUsd'>>, coordinator: CoordinatorResult['cost']['coordinator']): CoordinatorResult['cost'] {
+	const specialists = outcomes.map((o) => ({ agent: o.agent, model: o.model, usage: o.usage ?? ZERO_USAGE, costUsd: o.costUsd ?? null }));
+	const all = [...specialists, coordinator];
+	return {
+		specialists,
+		coordinator,
+		total: { usage: all.reduce((u, line) => addUsage(u, line.usage), ZERO_USAGE), costUsd: roundUsd(all.reduce((n, line) => n + (line.costUsd ?? 0), 0)) },
+	};
+}
+
 export async function runCoordinator(client: Anthropic, task: CoordinatorTask, settings: AgentSettings, hooks: RunHooks = {}): Promise<CoordinatorResult> {
 	const started = performance.now();
 	const quorum = checkQuorum(task.outcomes, task.quorum);
@@ -77,7 +88,6 @@ export async function runCoordinator(client: Anthropic, task: CoordinatorTask, s
 
 	const result = (status: CoordinatorResult['status'], decision: CoordinatorResult['decision'], decidedBy: CoordinatorResult['decidedBy'], error?: AgentError): CoordinatorResult => {
 		const durationMs = Math.round(performance.now() - started);
-		const specialists = task.outcomes.map((o) => ({ agent: o.agent, model: o.model, usage: o.usage ?? ZERO_USAGE, costUsd: o.costUsd ?? null }));
 		const coordinator = {
 			agent: 'coordinator',
 			model: spent.model || undefined,
@@ -87,7 +97,6 @@ export async function runCoordinator(client: Anthropic, task: CoordinatorTask, s
 			repairs: spent.repairs,
 			durationMs,
 		};
-		const all = [...specialists, coordinator];
 		const called = spent.attempts > 0;
 		return rememberCause<CoordinatorResult>({
 			mode: mode?.id ?? 'custom',
@@ -98,14 +107,7 @@ export async function runCoordinator(client: Anthropic, task: CoordinatorTask, s
 			model: called ? spent.model : null,
 			tier: called && choice ? (spent.model === choice.model ? choice.tier : 'stepped-down') : null,
 			effort: called ? (effort ?? null) : null,
-			cost: {
-				specialists,
-				coordinator,
-				total: {
-					usage: all.reduce((u, line) => addUsage(u, line.usage), ZERO_USAGE),
-					costUsd: roundUsd(all.reduce((n, line) => n + (line.costUsd ?? 0), 0)),
-				},
-			},
+			cost: runCost(task.outcomes, coordinator),
 			wallMs: runWallMs(task.outcomes, durationMs),
 			...(spent.warnings.length ? { warnings: spent.warnings.map((w) => redact(w, settings.secrets)) } : {}),
 			...(error ? { error: { type: error.type, message: redact(error.message, settings.secrets), ...(error.requestId ? { request_id: error.requestId } : {}) } } : {}),

@@ -23,6 +23,21 @@ export interface SpecialistOutcome {
 
 const EXPECTED = 'Connect the Coordinator to the output of a Specialist Agent node (items with "agent", "status" and "findings")';
 
+/**
+ * What the specialists in these items spent, read leniently (items that are not specialist
+ * results are skipped), for a Coordinator failure that happens before the items are checked.
+ */
+export function specialistSpend(items: Array<Record<string, unknown>>): Array<Pick<SpecialistOutcome, 'agent' | 'model' | 'usage' | 'costUsd'>> {
+	return items
+		.filter((json) => typeof json.agent === 'string' && typeof json.usage === 'object' && json.usage !== null)
+		.map((json) => ({
+			agent: json.agent as string,
+			model: typeof json.model === 'string' ? json.model : undefined,
+			usage: json.usage as Usage,
+			costUsd: typeof json.costUsd === 'number' ? json.costUsd : null,
+		}));
+}
+
 export function readSpecialistItems(items: Array<Record<string, unknown>>): SpecialistOutcome[] {
 	if (items.length === 0) throw new ParameterError(`The Coordinator received no items. ${EXPECTED}`);
 	const outcomes = items.map((json, i) => {

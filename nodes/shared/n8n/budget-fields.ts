@@ -8,6 +8,7 @@ import { BudgetGuard } from '../budget/guard.ts';
 import type { PriceTable } from '../models/prices.ts';
 import type { Tier } from '../models/tiers.ts';
 import { ParameterError } from '../parameter-error.ts';
+import { STORE_KINDS } from '../stores/store-kinds.ts';
 import { openStoreKind, storeField, storeOptions } from './store-fields.ts';
 
 /** For the Token Budget node: a budget is its whole point. */
@@ -34,18 +35,10 @@ export const budgetRulesField = (show?: Record<string, string[]>): INodeProperti
 		{
 			displayName: 'Budget',
 			name: 'budget',
+			// In the order a budget is set: its window, its limits, the alert, then its scope (not
+			// alphabetical).
+			// eslint-disable-next-line n8n-nodes-base/node-param-fixed-collection-type-unsorted-items
 			values: [
-				{ displayName: 'Alert Above (USD)', name: 'alertUsd', type: 'number', default: 0, description: 'Flag items once spend in the window passes this; 0 = no alert' },
-				{ displayName: 'Max Tokens', name: 'maxTokens', type: 'number', default: 0, description: '0 = no token limit' },
-				{ displayName: 'Max USD', name: 'maxUsd', type: 'number', default: 0, typeOptions: { numberPrecision: 4 }, description: '0 = no USD limit' },
-				{
-					displayName: 'Scope Key',
-					name: 'scope',
-					type: 'string',
-					default: '',
-					placeholder: '={{ "team:" + $json.team }}',
-					description: 'Empty: one budget for everything. Otherwise a key such as an agent, workflow or team.',
-				},
 				{
 					displayName: 'Window',
 					name: 'window',
@@ -56,6 +49,17 @@ export const budgetRulesField = (show?: Record<string, string[]>): INodeProperti
 						{ name: 'Per Month (UTC)', value: 'month' },
 						{ name: 'Per UTC Day', value: 'day' },
 					],
+				},
+				{ displayName: 'Max USD', name: 'maxUsd', type: 'number', default: 0, typeOptions: { numberPrecision: 4 }, description: '0 = no USD limit' },
+				{ displayName: 'Max Tokens', name: 'maxTokens', type: 'number', default: 0, description: '0 = no token limit' },
+				{ displayName: 'Alert Above (USD)', name: 'alertUsd', type: 'number', default: 0, description: 'Flag items once spend in the window passes this; 0 = no alert' },
+				{
+					displayName: 'Scope Key',
+					name: 'scope',
+					type: 'string',
+					default: '',
+					placeholder: '={{ "team:" + $json.team }}',
+					description: 'Empty: one budget for everything. Otherwise a key such as an agent, workflow or team.',
 				},
 			],
 		},
@@ -82,6 +86,16 @@ export const onExceededField = (show: Record<string, string[]>): INodeProperties
 		{ name: 'Step Down a Tier', value: 'stepDown', description: 'Try a cheaper tier (deep → balanced → fast) before refusing' },
 	],
 });
+
+const WITH_A_BUDGET = { budgetStore: STORE_KINDS.map((kind) => kind.value) };
+
+/** An agent node's budget: the store (or none), and, once one is chosen, its rules and behaviour. */
+export const agentBudgetFields: INodeProperties[] = [
+	optionalBudgetStoreField,
+	budgetRulesField(WITH_A_BUDGET),
+	onExceededField(WITH_A_BUDGET),
+	countTokensField(WITH_A_BUDGET),
+];
 
 /** Rules as entered; 0 means "no limit" in the editor. */
 export function readRules(ctx: IExecuteFunctions, itemIndex: number): BudgetRule[] {

@@ -5,6 +5,7 @@
  */
 import type {
 	ICredentialDataDecryptedObject,
+	INodeCredentialDescription,
 	IExecuteFunctions,
 	ILoadOptionsFunctions,
 	INodeProperties,
@@ -18,6 +19,7 @@ import { DEFAULT_MAX_TOKENS, EFFORT_LEVELS, parseEffortChoice, type Effort } fro
 import { parsePriceOverrides, priceTable } from '../models/prices.ts';
 import { DEFAULT_TIER_MODELS, TIERS, type ModelSelection, type Tier, type TierChoice } from '../models/tiers.ts';
 import { ParameterError } from '../parameter-error.ts';
+import { redisCredential } from './store-fields.ts';
 
 /** The two credential types a node accepts: ours, or n8n's own Anthropic credential. */
 export const ANTHROPIC_CREDENTIALS = { agentSwarm: 'agentSwarmAnthropicApi', n8n: 'anthropicApi' } as const;
@@ -30,12 +32,28 @@ export const authenticationProperty: INodeProperties = {
 	default: 'agentSwarmAnthropicApi',
 	options: [
 		{ name: 'Agent Swarm Anthropic API', value: 'agentSwarmAnthropicApi', description: "This package's credential (key, base URL, extra header)" },
-		{ name: 'Anthropic (N8n Built-In)', value: 'anthropicApi', description: 'The Anthropic credential that ships with n8n, if you already have one' },
+		// "n8n" is a name and keeps its lower case (the title-case rule would write "N8n").
+		// eslint-disable-next-line n8n-nodes-base/node-param-display-name-miscased
+		{ name: 'Anthropic (n8n Built-In)', value: 'anthropicApi', description: 'The Anthropic credential that ships with n8n, if you already have one' },
 	],
 };
 
+/** The credentials of a node that calls Claude: the chosen Anthropic credential, and Redis for a Redis budget. */
+export const agentCredentials: INodeCredentialDescription[] = [
+	{ name: ANTHROPIC_CREDENTIALS.agentSwarm, required: true, displayOptions: { show: { authentication: [ANTHROPIC_CREDENTIALS.agentSwarm] } } },
+	// The user's own n8n Anthropic credential, chosen explicitly under "Credential Type", so nobody
+	// stores the key twice (issue 13); only the key and base URL are read.
+	{ name: ANTHROPIC_CREDENTIALS.n8n, required: true, displayOptions: { show: { authentication: [ANTHROPIC_CREDENTIALS.n8n] } } },
+	redisCredential('budgetStore'),
+];
 
 const TIER_LABEL: Record<Tier, string> = { fast: 'Fast', balanced: 'Balanced', deep: 'Deep' };
+
+/** Auto and the catalog's tiers, in the order they cost. */
+export const tierLevelOptions: INodePropertyOptions[] = [
+	{ name: 'Auto', value: 'auto', description: 'Cheapest tier that fits the task and input size' },
+	...TIERS.map((tier) => ({ name: TIER_LABEL[tier], value: tier, description: `Default ${DEFAULT_TIER_MODELS[tier]}` })),
+];
 
 export const tierProperty = (defaultTier: 'role' | TierChoice): INodeProperties => ({
 	displayName: 'Model Tier',
@@ -46,8 +64,7 @@ export const tierProperty = (defaultTier: 'role' | TierChoice): INodeProperties 
 		...(defaultTier === 'role'
 			? [{ name: "Role's Default", value: 'role', description: 'Each role uses the tier it was designed for' }]
 			: []),
-		{ name: 'Auto', value: 'auto', description: 'Cheapest tier that fits the task and input size' },
-		...TIERS.map((tier) => ({ name: TIER_LABEL[tier], value: tier, description: `Default ${DEFAULT_TIER_MODELS[tier]}` })),
+		...tierLevelOptions,
 	],
 });
 
