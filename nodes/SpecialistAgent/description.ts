@@ -165,7 +165,7 @@ export const specialistProperties: INodeProperties[] = [
 				name: 'maxConcurrency',
 				type: 'number',
 				default: 10,
-				description: 'Specialist calls in flight at once, across all items',
+				description: 'Specialist calls in flight at once, across all items (Run Mode "Now"; a batch sends them all together)',
 				typeOptions: { minValue: 1, maxValue: 100 },
 			},
 			{
