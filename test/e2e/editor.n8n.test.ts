@@ -95,7 +95,7 @@ describe.skipIf(!CHROMIUM)('real n8n editor in headless Chromium', () => {
 		const review = await open('agentSwarmPrReview', 'pr-review-workflow.png');
 		expect(review.map((n) => n.name)).toEqual(expect.arrayContaining(['Screen Delivery', 'Plan Review', 'Budget Check', 'Reviewers', 'Review Lead', 'Record Metrics', 'Decide Review', 'Record Review']));
 		const cost = await open('agentSwarmCostSquad', 'cost-squad-workflow.png');
-		expect(cost.map((n) => n.name).sort()).toEqual(['Cloud Cost Specialists', 'FinOps Lead', 'Read FOCUS Export', 'Record Metrics']);
+		expect(cost.map((n) => n.name).sort()).toEqual(['Check Export URL', 'Cloud Cost Specialists', 'FinOps Lead', 'Read FOCUS Export', 'Record Metrics']);
 		expect([...review, ...cost].every((n) => n.loaded)).toBe(true);
 	});
 
