@@ -19,7 +19,7 @@ const L = 76; // L
 /** `EGRESS` (/data transfer out|egress|internet/i) on bytes: ASCII letters either case, other bytes exactly. */
 const NEEDLES = ['data transfer out', 'egress', 'internet'].map((n) => Buffer.from(n));
 
-function egressBytes(b: Uint8Array, start: number, end: number): boolean {
+export function egressBytes(b: Uint8Array, start: number, end: number): boolean {
 	for (let i = start; i < end; i++) {
 		const c = b[i] | 0x20;
 		if (c !== 100 && c !== 101 && c !== 105) continue;
