@@ -37,16 +37,19 @@ export function egressBytes(b: Uint8Array, start: number, end: number): boolean 
 	return false;
 }
 
-/** Bytes -> value, by open addressing on a hash of the bytes; keys are copied into one growing slab. */
+/**
+ * Bytes -> value, by open addressing on a hash of the bytes; keys are copied into one growing slab.
+ * A lookup touches three places (the slot with its hash, the key's offset and length, the key's
+ * bytes): with a resource per row in no particular order, memory latency is what it costs.
+ */
 export class ByteKeyIndex<T> {
 	private slab = new Uint8Array(1 << 16);
 	private used = 0;
-	private keyStart = new Int32Array(1024);
-	private keyLength = new Int32Array(1024);
-	private hashes = new Int32Array(1024);
+	/** Per entry: the key's start in the slab and its length. */
+	private keys = new Int32Array(2048);
 	private readonly values: T[] = [];
-	/** Entry number + 1, 0 when empty. */
-	private table = new Int32Array(2048);
+	/** Per slot: entry number + 1 (0 when empty) and the key's hash. */
+	private table = new Int32Array(4096);
 
 	get size(): number {
 		return this.values.length;
@@ -64,18 +67,19 @@ export class ByteKeyIndex<T> {
 	}
 
 	get(b: Uint8Array, start: number, end: number, hash: number): T | undefined {
-		const mask = this.table.length - 1;
+		const table = this.table;
+		const mask = (table.length >> 1) - 1;
 		const length = end - start;
 		for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
-			const entry = this.table[slot] - 1;
+			const entry = table[2 * slot] - 1;
 			if (entry < 0) return undefined;
-			if (this.hashes[entry] === hash && this.keyLength[entry] === length && this.equals(entry, b, start, length)) return this.values[entry];
+			if (table[2 * slot + 1] === hash && this.keys[2 * entry + 1] === length && this.equals(entry, b, start, length)) return this.values[entry];
 		}
 	}
 
 	private equals(entry: number, b: Uint8Array, start: number, length: number): boolean {
 		const slab = this.slab;
-		const from = this.keyStart[entry];
+		const from = this.keys[2 * entry];
 		for (let k = 0; k < length; k++) if (slab[from + k] !== b[start + k]) return false;
 		return true;
 	}
@@ -84,15 +88,10 @@ export class ByteKeyIndex<T> {
 	add(b: Uint8Array, start: number, end: number, hash: number, value: T): void {
 		const entry = this.values.length;
 		const length = end - start;
-		if (entry >= this.hashes.length) {
-			const grow = (a: Int32Array) => {
-				const next = new Int32Array(a.length * 2);
-				next.set(a);
-				return next;
-			};
-			this.keyStart = grow(this.keyStart);
-			this.keyLength = grow(this.keyLength);
-			this.hashes = grow(this.hashes);
+		if (2 * entry + 2 > this.keys.length) {
+			const keys = new Int32Array(this.keys.length * 2);
+			keys.set(this.keys);
+			this.keys = keys;
 		}
 		if (this.used + length > this.slab.length) {
 			const next = new Uint8Array(Math.max(this.slab.length * 2, this.used + length));
@@ -100,25 +99,28 @@ export class ByteKeyIndex<T> {
 			this.slab = next;
 		}
 		this.slab.set(b.subarray(start, end), this.used);
-		this.keyStart[entry] = this.used;
-		this.keyLength[entry] = length;
-		this.hashes[entry] = hash;
+		this.keys[2 * entry] = this.used;
+		this.keys[2 * entry + 1] = length;
 		this.used += length;
 		this.values.push(value);
-		if ((entry + 1) * 2 > this.table.length) this.rehash();
-		else this.place(entry);
+		this.place(entry, hash);
+		// At most half the slots are used.
+		if ((entry + 1) * 4 > this.table.length) this.rehash();
 	}
 
-	private place(entry: number): void {
-		const mask = this.table.length - 1;
-		let slot = this.hashes[entry] & mask;
-		while (this.table[slot] !== 0) slot = (slot + 1) & mask;
-		this.table[slot] = entry + 1;
+	private place(entry: number, hash: number): void {
+		const table = this.table;
+		const mask = (table.length >> 1) - 1;
+		let slot = hash & mask;
+		while (table[2 * slot] !== 0) slot = (slot + 1) & mask;
+		table[2 * slot] = entry + 1;
+		table[2 * slot + 1] = hash;
 	}
 
 	private rehash(): void {
-		this.table = new Int32Array(this.table.length * 2);
-		for (let e = 0; e < this.values.length; e++) this.place(e);
+		const old = this.table;
+		this.table = new Int32Array(old.length * 2);
+		for (let slot = 0; slot < old.length; slot += 2) if (old[slot] !== 0) this.place(old[slot] - 1, old[slot + 1]);
 	}
 }
 
@@ -166,7 +168,8 @@ export class CsvCells implements RowCells {
 	record!: CsvRecord;
 	private readonly recent: Array<Recent[] | undefined> = [];
 	private readonly lazy = new LazyFacts(this);
-	private readonly resources = new ByteKeyIndex<ResourceStats[]>();
+	/** A resource by the bytes of its id (its first currency; a second one is looked up by text). */
+	private readonly resources = new ByteKeyIndex<ResourceStats>();
 
 	/** Columns with few distinct values: equal bytes give the same string (no new string per row). */
 	intern(positions: readonly number[]): void {
@@ -249,10 +252,8 @@ export class CsvCells implements RowCells {
 		if (r.escaped[col] || this.empty(col)) return undefined;
 		const s = r.starts[col];
 		const e = r.ends[col];
-		const list = this.resources.get(r.bytes, s, e, ByteKeyIndex.hash(r.bytes, s, e));
-		if (list === undefined) return undefined;
-		for (let i = 0; i < list.length; i++) if (list[i].currency === currency) return list[i];
-		return undefined;
+		const stats = this.resources.get(r.bytes, s, e, ByteKeyIndex.hash(r.bytes, s, e));
+		return stats !== undefined && stats.currency === currency ? stats : undefined;
 	}
 
 	rememberResource(col: number, stats: ResourceStats): void {
@@ -261,8 +262,6 @@ export class CsvCells implements RowCells {
 		const s = r.starts[col];
 		const e = r.ends[col];
 		const hash = ByteKeyIndex.hash(r.bytes, s, e);
-		const list = this.resources.get(r.bytes, s, e, hash);
-		if (list === undefined) this.resources.add(r.bytes, s, e, hash, [stats]);
-		else if (!list.includes(stats)) list.push(stats);
+		if (this.resources.get(r.bytes, s, e, hash) === undefined) this.resources.add(r.bytes, s, e, hash, stats);
 	}
 }
