@@ -249,4 +249,14 @@ describe('an export read from bytes aggregates exactly as its rows given as valu
 			expect(fromStream.source).toMatchObject({ format: 'csv', bytes: bytes.length });
 		});
 	}
+
+	it('reads the delimiter from the whole header line and drops the byte order mark, even when the stream arrives a byte at a time', async () => {
+		const rows = [...generateFocusRows({ rows: 40, seed: 8 })].map((r) => r.map((v) => (/[";\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v)).join(';'));
+		const text = `\uFEFF${header().join(';')}\n${rows.join('\n')}\n`;
+		const bytes = Buffer.from(text);
+		const single = await aggregateFocusStream(Readable.from(Array.from({ length: bytes.length }, (_, i) => bytes.subarray(i, i + 1))));
+		expect(single.rows).toMatchObject({ read: 40, accepted: 40, rejected: 0 });
+		expect(single.source.columns.billedCost).toBe('BilledCost');
+		expect(withoutSource(single)).toEqual(withoutSource(aggregateFocusText(text)));
+	});
 });

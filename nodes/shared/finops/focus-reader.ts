@@ -64,9 +64,9 @@ class CsvFeed {
 
 	push(chunk: Uint8Array): void {
 		if (this.head) {
-			// The first bytes: a byte order mark is dropped (as a UTF-8 decoder would), the delimiter read from the header line.
+			// The first line is gathered (up to 64 KB): the delimiter is read from it, a byte order mark dropped (as a UTF-8 decoder would).
 			this.head = Buffer.concat([this.head, chunk]);
-			if (this.head.length < BOM.length && BOM.slice(0, this.head.length).every((b, i) => this.head![i] === b)) return;
+			if (this.head.length < 65536 && !this.head.includes(0x0a)) return;
 			this.start();
 			return;
 		}
