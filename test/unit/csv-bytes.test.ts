@@ -6,13 +6,16 @@
  * resource index read from bytes must agree with their text versions; and a whole export read
  * from bytes must aggregate exactly as the same rows given as values.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { generateFocusRows, header, random, type GeneratorOptions } from '../../bench/focus-generator.ts';
 import { CsvByteTokenizer, fieldText } from '../../nodes/shared/finops/csv-bytes.ts';
 import { ByteKeyIndex, egressBytes } from '../../nodes/shared/finops/csv-cells.ts';
 import { formatUnits, newAmount, parseDecimal, parseDecimalBytes, unitsOf } from '../../nodes/shared/finops/decimal.ts';
-import { aggregateFocusRows, aggregateFocusStream, aggregateFocusText, type FocusAggregate } from '../../nodes/shared/finops/focus.ts';
+import { aggregateFocusFile, aggregateFocusRows, aggregateFocusStream, aggregateFocusText, type FocusAggregate } from '../../nodes/shared/finops/focus.ts';
 import { ChargeTimeParser, isoBytesToMs } from '../../nodes/shared/finops/focus-time.ts';
 import { EGRESS } from '../../nodes/shared/finops/savings-rules.ts';
 import { CsvTokenizer } from '../helpers/csv-reference.ts';
@@ -258,5 +261,21 @@ describe('an export read from bytes aggregates exactly as its rows given as valu
 		expect(single.rows).toMatchObject({ read: 40, accepted: 40, rejected: 0 });
 		expect(single.source.columns.billedCost).toBe('BilledCost');
 		expect(withoutSource(single)).toEqual(withoutSource(aggregateFocusText(text)));
+	});
+
+	it('reads a CSV file of several 1 MB reads into one reused buffer, with records straddling the reads, as it reads the same text in memory', async () => {
+		const text = [header().join(','), ...[...generateFocusRows({ rows: 8000, seed: 12, badEvery: 97 })].map((r) => r.map((v) => (/[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v)).join(','))].join('\r\n');
+		expect(Buffer.byteLength(text)).toBeGreaterThan(4.5 * 1048576);
+		const dir = mkdtempSync(join(tmpdir(), 'csv-bytes-'));
+		try {
+			const path = join(dir, 'export.csv');
+			writeFileSync(path, text);
+			const fromFile = await aggregateFocusFile(path, { maxRejectedShare: 1 });
+			expect(fromFile.source).toMatchObject({ format: 'csv', compression: 'none', bytes: Buffer.byteLength(text) });
+			expect(withoutSource(fromFile)).toEqual(withoutSource(aggregateFocusText(text, { maxRejectedShare: 1 })));
+			expect(fromFile.rows).toMatchObject({ read: 8000 });
+		} finally {
+			rmSync(dir, { recursive: true, force: true });
+		}
 	});
 });
