@@ -241,8 +241,11 @@ async function* counted(source: AsyncIterable<Uint8Array>, into: { bytes: number
 
 async function* gunzip(source: AsyncIterable<Uint8Array>, compressed: { bytes: number }): AsyncGenerator<Uint8Array> {
 	const input = Readable.from(source, { objectMode: false });
-	// Large output chunks: the CSV reader costs a little per chunk, and 16 KB ones would be 400,000 for 10M rows.
-	const inflate = zlib.createGunzip({ chunkSize: 256 * 1024 });
+	// Large output chunks (the CSV reader costs a little per chunk; 16 KB ones would be 400,000 for 10M rows), and
+	// up to 8 MB inflated ahead: zlib works on libuv's thread pool, so it runs on the other core while rows are summed
+	// here (with the default 64 KB it waits for each read). The stream options reach the Transform underneath.
+	const options: zlib.ZlibOptions & { readableHighWaterMark: number } = { chunkSize: 256 * 1024, readableHighWaterMark: 8 * 1024 * 1024 };
+	const inflate = zlib.createGunzip(options);
 	input.on('error', (error) => inflate.destroy(error));
 	input.pipe(inflate);
 	const chunks = inflate[Symbol.asyncIterator]();
