@@ -71,11 +71,13 @@ export interface ClaudeReply {
 
 /** A failure after some attempts; `attempts` is how many HTTP attempts were made. */
 export class TransportFailure extends Error {
-	constructor(
-		readonly error: AgentError,
-		readonly attempts: number,
-	) {
+	readonly error: AgentError;
+	readonly attempts: number;
+
+	constructor(error: AgentError, attempts: number) {
 		super(error.message);
+		this.error = error;
+		this.attempts = attempts;
 		this.name = 'TransportFailure';
 	}
 }

@@ -73,6 +73,41 @@ function parsePlain(text: string, out: Amount): boolean {
 	return true;
 }
 
+/**
+ * `parsePlain` on the UTF-8 bytes of a CSV field, without making a string. False means "not the
+ * plain form": the caller then reads the decoded text with `parseDecimal`.
+ */
+export function parseDecimalBytes(b: Uint8Array, start: number, end: number, out: Amount): boolean {
+	let i = start;
+	let negative = false;
+	if (i < end && b[i] === 45) {
+		negative = true;
+		i++;
+	}
+	let units = 0;
+	let digits = 0;
+	let scale = -1;
+	for (; i < end; i++) {
+		const c = b[i];
+		if (c >= 48 && c <= 57) {
+			units = units * 10 + (c - 48);
+			digits++;
+			if (scale >= 0) scale++;
+		} else if (c === 46 && scale < 0) scale = 0;
+		else return false;
+	}
+	if (digits === 0 || digits > 15) return false;
+	if (scale < 0) scale = 0;
+	while (scale > 0 && units % 10 === 0) {
+		units /= 10;
+		scale--;
+	}
+	out.units = negative ? -units : units;
+	out.big = null;
+	out.scale = scale;
+	return true;
+}
+
 /** Everything else FOCUS and the exports allow: surrounding spaces, a plus sign, exponents, long digit strings. */
 function parseGeneral(text: string, out: Amount): boolean {
 	let start = 0;

@@ -10,7 +10,7 @@
 import { DecimalSum, newAmount, parseDecimal, parseNumberValue, type Amount } from './decimal.ts';
 import type { ColumnMap, HeaderMatch } from './focus-columns.ts';
 import { detach } from './detach.ts';
-import { ChargeTimeParser } from './focus-time.ts';
+import { ChargeTimeParser, type TimeResult } from './focus-time.ts';
 import { EGRESS, isComputeHours, newResource, observe, type ResourceStats, type RowFacts } from './savings-rules.ts';
 
 export const DAY_MS = 86_400_000;
@@ -66,6 +66,92 @@ const text = (v: unknown): string => {
 	return String(v);
 };
 
+/**
+ * One row's cells, read by column position (-1 when the export has no such column). Rows that
+ * are values (JSON, Parquet) are read through `ValueCells`; CSV rows are read from their bytes
+ * (csv-cells.ts), decoding only what is kept.
+ */
+export interface RowCells {
+	/** The cell as it came, for a rejected row's example. */
+	value(col: number): unknown;
+	/** The cell as text: '' when absent, null or NULL. */
+	text(col: number): string;
+	/** Reads a cost into `out`; returns why it cannot be read, or null. */
+	amount(col: number, out: Amount): string | null;
+	time(col: number, parser: ChargeTimeParser): TimeResult;
+	/** Whether the cell's text is a description of data sent out (`EGRESS`). */
+	egress(col: number): boolean;
+	/** The facts the savings rules read; texts the rules rarely need may be decoded on first use. */
+	facts(c: ColumnMap): RowFacts;
+	/** A resource this row's id was seen with before (in that currency), if the reader keeps such an index. */
+	knownResource(col: number, currency: string): ResourceStats | undefined;
+	rememberResource(col: number, stats: ResourceStats): void;
+}
+
+/** Reads rows given as values (JSON objects, Parquet columns), positions as in the column map. */
+export class ValueCells implements RowCells {
+	values: ArrayLike<unknown> = [];
+	private readonly row: RowFacts = { serviceCategory: '', pricingUnit: '', pricingCategory: '', commitmentDiscountId: '', resourceType: '', resourceId: '', description: '', subAccount: '' };
+
+	value(col: number): unknown {
+		return col >= 0 ? this.values[col] : undefined;
+	}
+
+	text(col: number): string {
+		return col >= 0 ? text(this.values[col]) : '';
+	}
+
+	amount(col: number, out: Amount): string | null {
+		return readAmount(this.value(col), out);
+	}
+
+	time(col: number, parser: ChargeTimeParser): TimeResult {
+		return parser.parse(this.value(col));
+	}
+
+	egress(col: number): boolean {
+		const d = this.text(col);
+		return d !== '' && EGRESS(d);
+	}
+
+	facts(c: ColumnMap): RowFacts {
+		const f = this.row;
+		f.serviceCategory = this.text(c.serviceCategory);
+		f.pricingUnit = this.text(c.pricingUnit);
+		f.pricingCategory = this.text(c.pricingCategory);
+		f.commitmentDiscountId = this.text(c.commitmentDiscountId);
+		f.resourceType = this.text(c.resourceType);
+		f.resourceId = this.text(c.resourceId);
+		f.description = this.text(c.description);
+		f.subAccount = this.text(c.subAccount);
+		return f;
+	}
+
+	knownResource(): undefined {
+		return undefined;
+	}
+
+	rememberResource(): void {}
+}
+
+/** Reads a cost; returns why it cannot be read, or null. */
+export function readAmount(raw: unknown, out: Amount): string | null {
+	if (typeof raw === 'string') {
+		if (raw === '' || raw === 'NULL') return 'missing';
+		return parseDecimal(raw, out) ? null : raw.trim() === '' ? 'missing' : 'not a number';
+	}
+	if (typeof raw === 'number') return parseNumberValue(raw, out) ? null : 'not a number';
+	if (typeof raw === 'bigint') {
+		out.units = 0;
+		out.big = raw;
+		out.scale = 0;
+		return null;
+	}
+	if (raw === null || raw === undefined) return 'missing';
+	if (typeof raw === 'object' && 'value' in raw) return readAmount((raw as { value: unknown }).value, out);
+	return 'not a number';
+}
+
 /** One (currency, provider, service): its groups by charge category and day, found without string keys per row. */
 interface ServiceBucket {
 	currency: string;
@@ -102,7 +188,7 @@ export class FocusAggregator {
 	private lastBucket: ServiceBucket | null = null;
 	private lastResource: ResourceStats | null = null;
 	private readonly defaultCurrency: string | null;
-	private readonly facts: RowFacts = { serviceCategory: '', pricingUnit: '', pricingCategory: '', commitmentDiscountId: '', resourceType: '', resourceId: '', description: '', subAccount: '' };
+	private readonly valueCells = new ValueCells();
 
 	constructor(header: HeaderMatch, options: FocusOptions = {}) {
 		this.header = header;
@@ -119,36 +205,46 @@ export class FocusAggregator {
 
 	/** Adds one row; `values` holds the row's fields at the positions of the column map. */
 	addRow(values: ArrayLike<unknown>): void {
+		this.valueCells.values = values;
+		this.addCells(this.valueCells);
+	}
+
+	/** Adds one row read through its cells. */
+	addCells(r: RowCells): void {
 		this.rowsRead++;
 		const c = this.c;
-		const billedRaw = values[c.billedCost];
-		const billedProblem = this.readAmount(billedRaw, this.billed);
-		if (billedProblem) return this.reject(this.header.names.billedCost!, billedProblem, billedRaw);
-		const startRaw = values[c.start];
-		const ms = this.time.parse(startRaw);
-		if (typeof ms !== 'number') return this.reject(this.header.names.start!, ms === 'unreadable' ? 'not a date' : ms, startRaw);
+		const billedProblem = r.amount(c.billedCost, this.billed);
+		if (billedProblem) return this.reject(this.header.names.billedCost!, billedProblem, r.value(c.billedCost));
+		const ms = r.time(c.start, this.time);
+		if (typeof ms !== 'number') return this.reject(this.header.names.start!, ms === 'unreadable' ? 'not a date' : ms, r.value(c.start));
 		let currency = this.defaultCurrency!;
 		if (c.currency >= 0) {
-			const raw = values[c.currency];
+			const raw = r.text(c.currency);
 			const code = this.currencyOf(raw);
-			if (!code) return this.reject(this.header.names.currency!, text(raw).trim() ? 'not an ISO 4217 code' : 'missing', raw);
+			if (!code) return this.reject(this.header.names.currency!, raw.trim() ? 'not an ISO 4217 code' : 'missing', r.value(c.currency));
 			currency = code;
 		}
 		const hasEffective = c.effectiveCost >= 0;
 		if (hasEffective) {
-			const raw = values[c.effectiveCost];
-			const problem = this.readAmount(raw, this.effective);
-			if (problem) return this.reject(this.header.names.effectiveCost!, problem, raw);
+			const problem = r.amount(c.effectiveCost, this.effective);
+			if (problem) return this.reject(this.header.names.effectiveCost!, problem, r.value(c.effectiveCost));
 		}
 		this.rowsAccepted++;
 		const day = Math.floor(ms / DAY_MS);
 		if (day < this.minDay) this.minDay = day;
 		if (day > this.maxDay) this.maxDay = day;
-		const provider = text(values[c.provider]).trim() || '(none)';
-		const service = (c.service >= 0 ? text(values[c.service]) : '') || 'unknown service';
-		const category = this.categoryOf(c.chargeCategory >= 0 ? text(values[c.chargeCategory]) : '');
-		const f = this.readFacts(values);
-		const stats = f.resourceId ? this.resourceOf(f, currency, provider, service) : null;
+		const provider = r.text(c.provider).trim() || '(none)';
+		const service = r.text(c.service) || 'unknown service';
+		const category = this.categoryOf(r.text(c.chargeCategory));
+		const f = r.facts(c);
+		let stats: ResourceStats | null = null;
+		if (c.resourceId >= 0) {
+			stats = r.knownResource(c.resourceId, currency) ?? null;
+			if (!stats && f.resourceId) {
+				stats = this.resourceOf(f, currency, provider, service);
+				r.rememberResource(c.resourceId, stats);
+			}
+		}
 		// Most rows of a resource share its provider and service: its bucket is found without a key.
 		const own = stats?.bucket as ServiceBucket | undefined;
 		const bucket = own && own.provider === provider && own.service === service ? own : this.bucketOf(currency, provider, service);
@@ -156,23 +252,9 @@ export class FocusAggregator {
 		group.rows++;
 		group.billed.addAmount(this.billed);
 		if (hasEffective) group.effective!.addAmount(this.effective);
-		this.addOptional(this.listCost, currency, values[c.listCost], c.listCost);
-		this.addOptional(this.contractedCost, currency, values[c.contractedCost], c.contractedCost);
-		this.observeRow(f, stats, bucket, day);
-	}
-
-	private readFacts(values: ArrayLike<unknown>): RowFacts {
-		const c = this.c;
-		const f = this.facts;
-		f.serviceCategory = c.serviceCategory >= 0 ? text(values[c.serviceCategory]) : '';
-		f.pricingUnit = c.pricingUnit >= 0 ? text(values[c.pricingUnit]) : '';
-		f.pricingCategory = c.pricingCategory >= 0 ? text(values[c.pricingCategory]) : '';
-		f.commitmentDiscountId = c.commitmentDiscountId >= 0 ? text(values[c.commitmentDiscountId]) : '';
-		f.resourceType = c.resourceType >= 0 ? text(values[c.resourceType]) : '';
-		f.resourceId = c.resourceId >= 0 ? text(values[c.resourceId]) : '';
-		f.description = c.description >= 0 ? text(values[c.description]) : '';
-		f.subAccount = c.subAccount >= 0 ? text(values[c.subAccount]) : '';
-		return f;
+		this.addOptional(this.listCost, currency, r, c.listCost);
+		this.addOptional(this.contractedCost, currency, r, c.contractedCost);
+		this.observeRow(r, f, stats, bucket, day);
 	}
 
 	private bucketOf(currency: string, provider: string, service: string): ServiceBucket {
@@ -229,7 +311,7 @@ export class FocusAggregator {
 	}
 
 	/** Compute sub-accounts, egress and the resource's facts, for the savings rules. */
-	private observeRow(f: RowFacts, stats: ResourceStats | null, bucket: ServiceBucket, day: number): void {
+	private observeRow(r: RowCells, f: RowFacts, stats: ResourceStats | null, bucket: ServiceBucket, day: number): void {
 		const b = this.billed;
 		const positive = b.big === null ? b.units > 0 : b.big > 0n;
 		if (stats) {
@@ -240,7 +322,7 @@ export class FocusAggregator {
 		} else if (isComputeHours(f) && !this.computeAccounts.has(f.subAccount)) {
 			this.computeAccounts.add(detach(f.subAccount));
 		}
-		if (positive && f.description && EGRESS(f.description)) {
+		if (positive && r.egress(this.c.description)) {
 			const key = bucket.currency + SEP + bucket.provider + SEP + bucket.service;
 			let e = this.egress.get(key);
 			if (!e) this.egress.set(key, (e = { provider: bucket.provider, service: bucket.service, currency: bucket.currency, spend: new DecimalSum() }));
@@ -248,34 +330,15 @@ export class FocusAggregator {
 		}
 	}
 
-	private addOptional(into: Map<string, OptionalCost>, currency: string, raw: unknown, column: number): void {
-		if (column < 0 || this.readAmount(raw, this.extra)) return;
+	private addOptional(into: Map<string, OptionalCost>, currency: string, r: RowCells, column: number): void {
+		if (column < 0 || r.amount(column, this.extra)) return;
 		let cost = into.get(currency);
 		if (!cost) into.set(currency, (cost = { total: new DecimalSum(), rows: 0 }));
 		cost.rows++;
 		cost.total.addAmount(this.extra);
 	}
 
-	/** Reads a cost; returns why it cannot be read, or null. */
-	private readAmount(raw: unknown, out: Amount): string | null {
-		if (typeof raw === 'string') {
-			if (raw === '' || raw === 'NULL') return 'missing';
-			return parseDecimal(raw, out) ? null : raw.trim() === '' ? 'missing' : 'not a number';
-		}
-		if (typeof raw === 'number') return parseNumberValue(raw, out) ? null : 'not a number';
-		if (typeof raw === 'bigint') {
-			out.units = 0;
-			out.big = raw;
-			out.scale = 0;
-			return null;
-		}
-		if (raw === null || raw === undefined) return 'missing';
-		if (typeof raw === 'object' && 'value' in raw) return this.readAmount((raw as { value: unknown }).value, out);
-		return 'not a number';
-	}
-
-	private currencyOf(raw: unknown): string | null {
-		const key = text(raw);
+	private currencyOf(key: string): string | null {
 		let code = this.currencies.get(key);
 		if (code === undefined) {
 			code = normaliseCurrency(key);

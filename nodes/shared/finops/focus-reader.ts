@@ -16,7 +16,8 @@ import * as zlib from 'node:zlib';
 import { parquetMetadataAsync, parquetScan, parquetSchema, type AsyncBuffer, type Compressors } from 'hyparquet';
 import { parseJson } from '../json.ts';
 import { ParameterError } from '../parameter-error.ts';
-import { CsvTokenizer } from './csv-tokenizer.ts';
+import { CsvByteTokenizer, fieldText, type CsvRecord } from './csv-bytes.ts';
+import { CsvCells } from './csv-cells.ts';
 import { FocusAggregator, type FocusOptions } from './focus-aggregator.ts';
 import { FIELD_NAMES, matchHeader, type ColumnMap, type HeaderMatch } from './focus-columns.ts';
 import { buildAggregate, checkRejected, type FocusAggregate, type FocusSourceInfo } from './focus-summary.ts';
@@ -45,10 +46,14 @@ function sourceInfo(header: HeaderMatch, info: Omit<FocusSourceInfo, 'focusVersi
 	return { ...info, focusVersion: header.focusVersion, columns: header.names };
 }
 
-/** CSV text fed in chunks: the first record is the header, the rest are rows. */
+const BOM = [0xef, 0xbb, 0xbf];
+
+/** CSV bytes fed in chunks: the first record is the header, the rest are rows. */
 class CsvFeed {
-	private tokenizer: CsvTokenizer | null = null;
+	private tokenizer: CsvByteTokenizer | null = null;
+	private head: Buffer | null = Buffer.alloc(0);
 	private width = 0;
+	private readonly cells = new CsvCells();
 	agg: FocusAggregator | null = null;
 
 	private readonly options: FocusOptions;
@@ -57,32 +62,49 @@ class CsvFeed {
 		this.options = options;
 	}
 
-	push(text: string): void {
-		if (!this.tokenizer) {
-			this.tokenizer = new CsvTokenizer((fields, count, problem) => this.record(fields, count, problem), detectDelimiter(text));
+	push(chunk: Uint8Array): void {
+		if (this.head) {
+			// The first line is gathered (up to 64 KB): the delimiter is read from it, a byte order mark dropped (as a UTF-8 decoder would).
+			this.head = Buffer.concat([this.head, chunk]);
+			if (this.head.length < 65536 && !this.head.includes(0x0a)) return;
+			this.start();
+			return;
 		}
-		this.tokenizer.push(text);
+		this.tokenizer!.push(chunk);
+	}
+
+	private start(): void {
+		let head = this.head!;
+		this.head = null;
+		if (startsWith(head, BOM)) head = head.subarray(BOM.length);
+		this.tokenizer = new CsvByteTokenizer((record, problem) => this.record(record, problem), detectDelimiter(head.toString('utf8', 0, Math.min(head.length, 1 << 20))));
+		this.tokenizer.push(head);
 	}
 
 	end(): FocusAggregator {
+		if (this.head) this.start();
 		this.tokenizer?.end();
 		if (!this.agg) throw new ParameterError('The FOCUS export is empty: no header row. Fix: check that the export finished and the URL or file is the right one');
 		return this.agg;
 	}
 
-	private record(fields: string[], count: number, problem: string | null): void {
+	private record(record: CsvRecord, problem: string | null): void {
+		const count = record.count;
 		if (!this.agg) {
-			const header = matchHeader(fields.slice(0, count), { currencyGiven: Boolean(this.options.defaultCurrency) });
+			const names: string[] = [];
+			for (let i = 0; i < record.stored; i++) names.push(fieldText(record, i));
+			const header = matchHeader(names, { currencyGiven: Boolean(this.options.defaultCurrency) });
 			this.agg = new FocusAggregator(header, this.options);
 			this.width = count;
-			this.tokenizer!.want(Object.values(header.columns), count);
+			this.tokenizer!.limitFields(count);
 			const c = header.columns;
-			this.tokenizer!.intern([c.provider, c.currency, c.chargeCategory, c.service, c.serviceCategory, c.pricingUnit, c.pricingCategory, c.resourceType, c.commitmentDiscountId]);
+			this.cells.intern([c.provider, c.currency, c.chargeCategory, c.service, c.serviceCategory, c.pricingUnit, c.pricingCategory, c.resourceType, c.commitmentDiscountId]);
 			return;
 		}
 		if (problem) return this.agg.rejectRow(problem, `${count} fields`);
 		if (count !== this.width) return this.agg.rejectRow('wrong number of fields', `${count} fields, the header has ${this.width}`);
-		this.agg.addRow(fields);
+		this.cells.record = record;
+		this.agg.addCells(this.cells);
 	}
 }
 
@@ -156,7 +178,7 @@ export function aggregateFocusText(text: string, options: FocusOptions & { name?
 		return finish(agg, sourceInfo(agg.header, { name: options.name, format, compression: 'none', bytes }));
 	}
 	const feed = new CsvFeed(options);
-	feed.push(body);
+	feed.push(Buffer.from(body));
 	const agg = feed.end();
 	return finish(agg, sourceInfo(agg.header, { name: options.name, format: 'csv', compression: 'none', bytes }));
 }
@@ -219,7 +241,11 @@ async function* counted(source: AsyncIterable<Uint8Array>, into: { bytes: number
 
 async function* gunzip(source: AsyncIterable<Uint8Array>, compressed: { bytes: number }): AsyncGenerator<Uint8Array> {
 	const input = Readable.from(source, { objectMode: false });
-	const inflate = zlib.createGunzip();
+	// Large output chunks (the CSV reader costs a little per chunk; 16 KB ones would be 400,000 for 10M rows), and
+	// up to 8 MB inflated ahead: zlib works on libuv's thread pool, so it runs on the other core while rows are summed
+	// here (with the default 64 KB it waits for each read). The stream options reach the Transform underneath.
+	const options: zlib.ZlibOptions & { readableHighWaterMark: number } = { chunkSize: 256 * 1024, readableHighWaterMark: 8 * 1024 * 1024 };
+	const inflate = zlib.createGunzip(options);
 	input.on('error', (error) => inflate.destroy(error));
 	input.pipe(inflate);
 	const chunks = inflate[Symbol.asyncIterator]();
@@ -292,22 +318,22 @@ async function aggregateTextStream(stream: AsyncIterable<Uint8Array>, options: R
 	let kind: 'csv' | 'json' | 'ndjson' | null = null;
 	const csv = new CsvFeed(options);
 	const objects = new ObjectFeed(options);
+	/** Bytes read before the first non-blank character said what the export is. */
+	let held: Uint8Array[] = [];
 	let pending = '';
 	let line = 0;
-	const take = (chunk: string, final: boolean) => {
-		let text = chunk;
-		if (kind === null) {
-			text = pending + chunk;
-			pending = '';
-			const first = /\S/.exec(text)?.[0];
-			if (first === undefined && !final) {
-				pending = text;
-				return;
-			}
-			if (first === undefined) throw new ParameterError(`The FOCUS export${info.name ? ` ${info.name}` : ''} holds only blank text. Fix: check that the export finished and the URL or file is the right one`);
-			kind = first === '[' ? 'json' : first === '{' ? 'ndjson' : 'csv';
+	const decide = (final: boolean) => {
+		const first = /\S/.exec(pending)?.[0];
+		if (first === undefined) {
+			if (final) throw new ParameterError(`The FOCUS export${info.name ? ` ${info.name}` : ''} holds only blank text. Fix: check that the export finished and the URL or file is the right one`);
+			return;
 		}
-		if (kind === 'csv') return csv.push(text);
+		kind = first === '[' ? 'json' : first === '{' ? 'ndjson' : 'csv';
+		// CSV is read as bytes from the start; JSON goes on from the text decoded so far.
+		if (kind === 'csv') for (const chunk of held) csv.push(chunk);
+		held = [];
+	};
+	const take = (text: string, final: boolean) => {
 		pending += text;
 		if (kind === 'json') {
 			if (pending.length > MAX_JSON_ARRAY_CHARS) {
@@ -322,8 +348,21 @@ async function aggregateTextStream(stream: AsyncIterable<Uint8Array>, options: R
 			if (raw.trim()) objects.add(parseNdjsonLine(raw, line));
 		}
 	};
-	for await (const chunk of stream) take(decoder.decode(chunk, { stream: true }), false);
-	take(decoder.decode(), true);
+	for await (const chunk of stream) {
+		if (kind === 'csv') csv.push(chunk);
+		else if (kind !== null) take(decoder.decode(chunk, { stream: true }), false);
+		else {
+			held.push(chunk);
+			pending += decoder.decode(chunk, { stream: true });
+			decide(false);
+			if (kind === 'json' || kind === 'ndjson') take('', false);
+		}
+	}
+	if (kind === null) {
+		pending += decoder.decode();
+		decide(true);
+		if (kind !== 'csv') take('', true);
+	} else if (kind !== 'csv') take(decoder.decode(), true);
 	if (kind === 'json') for (const row of parseJsonArray(pending.replace(/^\uFEFF/, ''))) objects.add(row);
 	const agg = kind === 'csv' ? csv.end() : objects.end();
 	return finish(agg, streamSource(agg.header, kind ?? 'csv', info));
@@ -359,16 +398,35 @@ async function spoolParquet(stream: AsyncIterable<Uint8Array>, options: ReadOpti
 export async function aggregateFocusFile(path: string, options: ReadOptions = {}): Promise<FocusAggregate> {
 	const handle = await open(path, 'r');
 	try {
-		const head = Buffer.alloc(4);
-		await handle.read(head, 0, 4, 0);
+		const head = Buffer.alloc(64 * 1024);
+		const { bytesRead } = await handle.read(head, 0, head.length, 0);
 		if (startsWith(head, PARQUET)) {
 			const size = (await stat(path)).size;
 			return await aggregateParquetFile(path, options, { name: options.name, compression: 'none', raw: { bytes: size }, decoded: { bytes: 0 } });
 		}
+		// Plain CSV (the common case) is read into one reused buffer; anything else is streamed.
+		const first = /\S/.exec(head.toString('utf8', 0, bytesRead))?.[0];
+		if (!startsWith(head, GZIP) && !startsWith(head, ZIP) && first !== undefined && first !== '[' && first !== '{') return await aggregateCsvFile(handle, options);
 	} finally {
 		await handle.close();
 	}
 	return aggregateFocusStream(createReadStream(path, { highWaterMark: 1 << 20 }), options);
+}
+
+async function aggregateCsvFile(handle: FileHandle, options: ReadOptions): Promise<FocusAggregate> {
+	const feed = new CsvFeed(options);
+	const chunk = Buffer.allocUnsafeSlow(1 << 20);
+	let bytes = 0;
+	for (;;) {
+		options.signal?.throwIfAborted();
+		const { bytesRead } = await handle.read(chunk, 0, chunk.length, bytes);
+		if (bytesRead === 0) break;
+		bytes += bytesRead;
+		// The feed keeps nothing of a chunk, so the same buffer is read into again.
+		feed.push(chunk.subarray(0, bytesRead));
+	}
+	const agg = feed.end();
+	return finish(agg, sourceInfo(agg.header, { name: options.name, format: 'csv', compression: 'none', bytes }));
 }
 
 function fileBuffer(handle: FileHandle, size: number): AsyncBuffer {

@@ -94,6 +94,37 @@ function fastIso(text: string): number | null {
 	return (daysFromCivil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second) * 1000 + millis;
 }
 
+const digitByte = (b: Uint8Array, i: number) => {
+	const c = b[i] - 48;
+	return c >= 0 && c <= 9 ? c : NaN;
+};
+const twoBytes = (b: Uint8Array, i: number) => digitByte(b, i) * 10 + digitByte(b, i + 1);
+
+/**
+ * `fastIso` on the UTF-8 bytes of a CSV field: the instant (or 'out of range'), or null when the
+ * bytes are not one of the common forms and the decoded text must go to `ChargeTimeParser`.
+ */
+export function isoBytesToMs(b: Uint8Array, start: number, end: number): TimeResult | null {
+	const n = end - start;
+	if (n !== 19 && n !== 20 && n !== 24) return null;
+	const s = start;
+	if (b[s + 4] !== 45 || b[s + 7] !== 45 || b[s + 13] !== 58 || b[s + 16] !== 58) return null;
+	const sep = b[s + 10];
+	if (sep !== 84 && sep !== 32) return null;
+	if (n === 20 && b[s + 19] !== 90) return null;
+	if (n === 24 && (b[s + 19] !== 46 || b[s + 23] !== 90)) return null;
+	const year = twoBytes(b, s) * 100 + twoBytes(b, s + 2);
+	const month = twoBytes(b, s + 5);
+	const day = twoBytes(b, s + 8);
+	const hour = twoBytes(b, s + 11);
+	const minute = twoBytes(b, s + 14);
+	const second = twoBytes(b, s + 17);
+	const millis = n === 24 ? digitByte(b, s + 20) * 100 + twoBytes(b, s + 21) : 0;
+	if (!(year >= 0 && month >= 1 && month <= 12 && day >= 1 && day <= DAYS_IN_MONTH[month - 1] && hour <= 23 && minute <= 59 && second <= 59 && millis >= 0)) return null;
+	if (month === 2 && day === 29 && !(year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0))) return null;
+	return inRange((daysFromCivil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second) * 1000 + millis);
+}
+
 /** Parses texts through a small cache: an export repeats the same few hundred timestamps. */
 export class ChargeTimeParser {
 	private cache = new Map<string, TimeResult>();

@@ -5,6 +5,7 @@
  * reasons about are exact and the prompt stays small whatever the export's size.
  *
  * - focus-reader.ts: formats and sources, one pass
+ * - csv-bytes.ts, csv-cells.ts: CSV split and read as bytes (decoding only what is kept)
  * - focus-aggregator.ts: the per-row sums and rejected rows
  * - focus-summary.ts: the shared aggregate (totals, per cloud and currency summaries)
  * - focus-brief.ts: a specialist's brief and the coordinator's facts

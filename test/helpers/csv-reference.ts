@@ -1,15 +1,11 @@
 /**
- * A streaming RFC 4180 CSV tokenizer for large billing exports: quoted fields, "" escapes,
- * newlines inside quotes, LF or CRLF, text fed in chunks of any size.
- *
- * Why not a library: the fast parsers measured here (uDSV) silently merge a short row into the
- * next one and drop rows after an unclosed quote; the strict ones (csv-parse, Papa Parse) read
- * 2-12 MB/s on this machine, an hour for a month of a mid-size company's FOCUS data. This one
- * reports every record with its field count and any quoting problem, so the caller can reject
- * it by name, and only materialises the fields the caller asked for.
+ * The reference for the byte tokenizer (nodes/shared/finops/csv-bytes.ts): the string tokenizer
+ * the FOCUS reader used before it read bytes, kept unchanged as the oracle its tests compare
+ * against. RFC 4180: quoted fields, "" escapes, newlines inside quotes, LF or CRLF, text fed in
+ * chunks of any size; every record with its field count and any quoting problem.
  */
-import { ParameterError } from '../parameter-error.ts';
-import { detach } from './detach.ts';
+import { ParameterError } from '../../nodes/shared/parameter-error.ts';
+import { detach } from '../../nodes/shared/finops/detach.ts';
 
 export type CsvProblem = 'text after a closing quote' | 'quoted field never closed';
 
