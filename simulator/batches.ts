@@ -69,7 +69,11 @@ const notFound = (id: string): { refusal: Refusal } => ({ refusal: { status: 404
 export class BatchStore {
 	readonly batches = new Map<string, SimBatch>();
 
-	constructor(private readonly host: BatchHost) {}
+	private readonly host: BatchHost;
+
+	constructor(host: BatchHost) {
+		this.host = host;
+	}
 
 	/** Routes one request under /v1/messages/batches; undefined when the path is not a batch route. */
 	handle(method: string, path: string, payload: unknown, version: ApiVersion, baseUrl: string): BatchAnswer | undefined {

@@ -5,10 +5,10 @@
 export class OperationError extends Error {
 	override name = 'OperationError';
 
-	constructor(
-		readonly type: string,
-		message: string,
-	) {
+	readonly type: string;
+
+	constructor(type: string, message: string) {
 		super(message);
+		this.type = type;
 	}
 }

@@ -64,8 +64,11 @@ const nodeTypes: INodeTypes = {
 } as INodeTypes;
 
 class TestCredentials extends ICredentialsHelper {
-	constructor(private readonly data: Record<string, ICredentialDataDecryptedObject>) {
+	private readonly data: Record<string, ICredentialDataDecryptedObject>;
+
+	constructor(data: Record<string, ICredentialDataDecryptedObject>) {
 		super();
+		this.data = data;
 	}
 	getParentTypes() {
 		return [];

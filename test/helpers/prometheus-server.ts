@@ -15,7 +15,11 @@ export class MetricsTarget {
 	private server?: Server;
 	port = 0;
 
-	constructor(private readonly render: () => string) {}
+	private readonly render: () => string;
+
+	constructor(render: () => string) {
+		this.render = render;
+	}
 
 	async start(): Promise<string> {
 		this.server = createServer((req, res) => {
@@ -39,7 +43,11 @@ export class PrometheusServer {
 	log = '';
 	port = 0;
 
-	constructor(private readonly binary: string) {}
+	private readonly binary: string;
+
+	constructor(binary: string) {
+		this.binary = binary;
+	}
 
 	get url(): string {
 		return `http://127.0.0.1:${this.port}`;

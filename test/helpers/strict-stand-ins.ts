@@ -40,10 +40,13 @@ export class StrictStandIn {
 	/** Replaces the answer to accepted requests (e.g. a 500 outage), after the rules passed. */
 	override?: (req: Received) => Reply | undefined;
 
-	constructor(
-		private readonly tls: TlsMaterial,
-		private readonly rules: (req: Received) => Reply,
-	) {}
+	private readonly tls: TlsMaterial;
+	private readonly rules: (req: Received) => Reply;
+
+	constructor(tls: TlsMaterial, rules: (req: Received) => Reply) {
+		this.tls = tls;
+		this.rules = rules;
+	}
 
 	async start(): Promise<string> {
 		this.server = createServer({ key: this.tls.key, cert: this.tls.cert }, (req, res) => {

@@ -58,12 +58,17 @@ export class AlertRejected extends Error {
 	override name = 'AlertRejected';
 	readonly type = 'input';
 
+	readonly field: string;
+	readonly fix: string;
+
 	constructor(
-		readonly field: string,
+		field: string,
 		problem: string,
-		readonly fix: string,
+		fix: string,
 	) {
 		super(`${field}: ${problem}. Fix: ${fix}`);
+		this.field = field;
+		this.fix = fix;
 	}
 }
 

@@ -58,10 +58,13 @@ export class BatchDispatcher {
 	private gathering = false;
 	private seq = 0;
 
-	constructor(
-		private readonly client: Anthropic,
-		private readonly options: BatchWaitOptions,
-	) {}
+	private readonly client: Anthropic;
+	private readonly options: BatchWaitOptions;
+
+	constructor(client: Anthropic, options: BatchWaitOptions) {
+		this.client = client;
+		this.options = options;
+	}
 
 	/** Queues one Messages request; resolves with its reply or rejects with a TransportFailure. */
 	send(request: ClaudeRequest, call: CallOptions): Promise<ClaudeReply> {

@@ -35,11 +35,11 @@ export class FetchRefused extends Error {
 	override name = 'FetchRefused';
 	readonly type = 'refused';
 
-	constructor(
-		readonly rule: RefusalRule,
-		message: string,
-	) {
+	readonly rule: RefusalRule;
+
+	constructor(rule: RefusalRule, message: string) {
 		super(message);
+		this.rule = rule;
 	}
 }
 

@@ -19,13 +19,20 @@ export interface Delivery {
 /** A delivery that cannot be read: answered with this status and message. */
 export class DeliveryRefused extends Error {
 	override name = 'DeliveryRefused';
+	readonly status: number;
+	readonly field: string;
+	readonly fix: string;
+
 	constructor(
-		readonly status: number,
-		readonly field: string,
+		status: number,
+		field: string,
 		message: string,
-		readonly fix: string,
+		fix: string,
 	) {
 		super(message);
+		this.status = status;
+		this.field = field;
+		this.fix = fix;
 	}
 }
 

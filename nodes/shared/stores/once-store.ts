@@ -66,10 +66,13 @@ export class SqliteOnceStore implements OnceStore {
 }
 
 export class RedisOnceStore implements OnceStore {
-	constructor(
-		private readonly redis: RedisLike,
-		private readonly prefix: string,
-	) {}
+	private readonly redis: RedisLike;
+	private readonly prefix: string;
+
+	constructor(redis: RedisLike, prefix: string) {
+		this.redis = redis;
+		this.prefix = prefix;
+	}
 
 	async claim(key: string, ttlMs: number, value: string): Promise<Claim> {
 		const k = this.key(key);
