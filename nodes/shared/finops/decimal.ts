@@ -61,16 +61,7 @@ function parsePlain(text: string, out: Amount): boolean {
 		} else if (c === 46 && scale < 0) scale = 0;
 		else return false;
 	}
-	if (digits === 0 || digits > 15) return false;
-	if (scale < 0) scale = 0;
-	while (scale > 0 && units % 10 === 0) {
-		units /= 10;
-		scale--;
-	}
-	out.units = negative ? -units : units;
-	out.big = null;
-	out.scale = scale;
-	return true;
+	return settlePlain(units, digits, scale, negative, out);
 }
 
 /**
@@ -96,16 +87,7 @@ export function parseDecimalBytes(b: Uint8Array, start: number, end: number, out
 		} else if (c === 46 && scale < 0) scale = 0;
 		else return false;
 	}
-	if (digits === 0 || digits > 15) return false;
-	if (scale < 0) scale = 0;
-	while (scale > 0 && units % 10 === 0) {
-		units /= 10;
-		scale--;
-	}
-	out.units = negative ? -units : units;
-	out.big = null;
-	out.scale = scale;
-	return true;
+	return settlePlain(units, digits, scale, negative, out);
 }
 
 /** Everything else FOCUS and the exports allow: surrounding spaces, a plus sign, exponents, long digit strings. */
@@ -274,4 +256,18 @@ export function formatUnits(units: bigint, scale: number): string {
 		digits = frac ? `${int}.${frac}` : int;
 	}
 	return negative && digits !== '0' ? `-${digits}` : digits;
+}
+
+/** The end of both plain parsers: at most 15 digits (exact in a double), trailing zeros dropped. */
+function settlePlain(units: number, digits: number, scale: number, negative: boolean, out: Amount): boolean {
+	if (digits === 0 || digits > 15) return false;
+	if (scale < 0) scale = 0;
+	while (scale > 0 && units % 10 === 0) {
+		units /= 10;
+		scale--;
+	}
+	out.units = negative ? -units : units;
+	out.big = null;
+	out.scale = scale;
+	return true;
 }
