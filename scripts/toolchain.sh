@@ -11,6 +11,9 @@ NODE_VERSION=24.21.0
 N8N_VERSION=2.40.7
 NODE22_VERSION=22.23.3
 N8N1_VERSION=1.123.81
+# The newest 2.x that installs from the registry (2.41.3, the latest tag, asks for
+# @n8n/agents@0.26.2, which the registry does not have: ETARGET). For the compatibility test.
+N8N2_NEWEST_VERSION=2.41.1
 NODE20_VERSION=20.19.0   # the oldest Node the package claims (engines), for the load test
 CACHE="${AGENT_SWARM_CACHE:-$HOME/.cache/n8n-nodes-agent-swarm}"
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -112,6 +115,16 @@ ensure_n8n1() {
   export AGENT_SWARM_NODE20_BIN="$(node_bin_dir "$NODE20_VERSION")/node"
 }
 
+# The newest installable n8n 2.x on Node 24, for the compatibility test beside the pinned one.
+ensure_n8n2_newest() {
+  local dir="$CACHE/n8n-$N8N2_NEWEST_VERSION"
+  if [ ! -f "$dir/.ready" ]; then
+    log "installing n8n $N8N2_NEWEST_VERSION into $dir (first run only, a few minutes)"
+    install_cached "$dir" install_n8n "$N8N2_NEWEST_VERSION" "$NODE_VERSION"
+  fi
+  export AGENT_SWARM_N8N2_NEWEST_BIN="$dir/node_modules/.bin/n8n"
+}
+
 # Verdaccio, the registry the compatibility test publishes to. Kept out of the package's own
 # devDependencies: one of its dependencies asks for node-fetch by a dist-tag the registry does
 # not serve, and the override that fixes it is a field community packages may not have (lint).
@@ -131,6 +144,6 @@ case "${1:-all}" in
   node) ;;
   deps) ensure_project_deps ;;
   n8n) ensure_n8n ;;
-  n8n1) ensure_n8n1; ensure_verdaccio ;;
-  all) ensure_project_deps; ensure_n8n; ensure_n8n1; ensure_verdaccio ;;
+  n8n1) ensure_n8n1; ensure_n8n2_newest; ensure_verdaccio ;;
+  all) ensure_project_deps; ensure_n8n; ensure_n8n1; ensure_n8n2_newest; ensure_verdaccio ;;
 esac

@@ -63,6 +63,13 @@ const TARGETS: Array<{ label: string; runtime: N8nRuntime }> = [
 			nodeBinDir: dirname(process.execPath),
 		},
 	},
+	{
+		label: 'n8n 2.x (newest that installs) on Node 24',
+		runtime: {
+			n8nBin: cached('AGENT_SWARM_N8N2_NEWEST_BIN', 'n8n-2.41.1/node_modules/.bin/n8n'),
+			nodeBinDir: dirname(process.execPath),
+		},
+	},
 ];
 const NODE20 = cached('AGENT_SWARM_NODE20_BIN', 'node-20.19.0/node_modules/node/bin/node');
 
