@@ -92,24 +92,26 @@ install_n8n() {
     bash -c "npm install --no-save --no-audit --no-fund --ignore-scripts 'n8n@$version' && npm rebuild $native" >&2
 }
 
-ensure_n8n() {
-  local dir="$CACHE/n8n-$N8N_VERSION"
+# n8n_cached VERSION NODE_VERSION: the n8n binary of VERSION built for that Node, installed once.
+n8n_cached() {
+  local dir="$CACHE/n8n-$1"
   if [ ! -f "$dir/.ready" ]; then
-    log "installing n8n $N8N_VERSION into $dir (first run only, a few minutes)"
-    install_cached "$dir" install_n8n "$N8N_VERSION" "$NODE_VERSION"
+    log "installing n8n $1 for Node $2 into $dir (first run only, a few minutes)"
+    install_cached "$dir" install_n8n "$1" "$2"
   fi
-  export AGENT_SWARM_N8N_BIN="$dir/node_modules/.bin/n8n"
+  echo "$dir/node_modules/.bin/n8n"
+}
+
+ensure_n8n() {
+  AGENT_SWARM_N8N_BIN="$(n8n_cached "$N8N_VERSION" "$NODE_VERSION")"
+  export AGENT_SWARM_N8N_BIN
 }
 
 # n8n 1.x on Node 22 (and Node 20 for loading the package), for test/e2e/compat.n8n.test.ts.
 ensure_n8n1() {
   ensure_node "$NODE22_VERSION"
-  local dir="$CACHE/n8n-$N8N1_VERSION"
-  if [ ! -f "$dir/.ready" ]; then
-    log "installing n8n $N8N1_VERSION for Node $NODE22_VERSION into $dir (first run only, a few minutes)"
-    install_cached "$dir" install_n8n "$N8N1_VERSION" "$NODE22_VERSION"
-  fi
-  export AGENT_SWARM_N8N1_BIN="$dir/node_modules/.bin/n8n"
+  AGENT_SWARM_N8N1_BIN="$(n8n_cached "$N8N1_VERSION" "$NODE22_VERSION")"
+  export AGENT_SWARM_N8N1_BIN
   export AGENT_SWARM_NODE22_BIN="$(node_bin_dir "$NODE22_VERSION")/node"
   ensure_node "$NODE20_VERSION"
   export AGENT_SWARM_NODE20_BIN="$(node_bin_dir "$NODE20_VERSION")/node"
@@ -117,12 +119,8 @@ ensure_n8n1() {
 
 # The newest installable n8n 2.x on Node 24, for the compatibility test beside the pinned one.
 ensure_n8n2_newest() {
-  local dir="$CACHE/n8n-$N8N2_NEWEST_VERSION"
-  if [ ! -f "$dir/.ready" ]; then
-    log "installing n8n $N8N2_NEWEST_VERSION into $dir (first run only, a few minutes)"
-    install_cached "$dir" install_n8n "$N8N2_NEWEST_VERSION" "$NODE_VERSION"
-  fi
-  export AGENT_SWARM_N8N2_NEWEST_BIN="$dir/node_modules/.bin/n8n"
+  AGENT_SWARM_N8N2_NEWEST_BIN="$(n8n_cached "$N8N2_NEWEST_VERSION" "$NODE_VERSION")"
+  export AGENT_SWARM_N8N2_NEWEST_BIN
 }
 
 # Verdaccio, the registry the compatibility test publishes to. Kept out of the package's own
